@@ -1,0 +1,50 @@
+#!/bin/sh
+# mmdebstrap --customize-hook for the guest images: $1 is the new root.
+set -eu
+root=$1
+cat >"$root/etc/fstab" <<'EOT'
+/dev/vda / ext4 rw,errors=remount-ro 0 1
+EOT
+echo vmtest >"$root/etc/hostname"
+chroot "$root" passwd -d root >/dev/null
+# A small initramfs: the guest needs only virtio disk and ext4 to
+# find its root; everything else loads from the root file system.
+echo MODULES=list >"$root/etc/initramfs-tools/conf.d/vmtest.conf"
+printf '%s\n' virtio_pci virtio_blk ext4 >>"$root/etc/initramfs-tools/modules"
+chroot "$root" update-initramfs -u -k all >/dev/null
+# Timers that would only add noise to timings inside a test guest.
+chroot "$root" systemctl mask -q apt-daily.timer apt-daily-upgrade.timer \
+	man-db.timer e2scrub_all.timer fstrim.timer dpkg-db-backup.timer \
+	2>/dev/null || true
+mkdir -p "$root/etc/systemd/journald.conf.d"
+printf '[Journal]\nStorage=volatile\n' \
+	>"$root/etc/systemd/journald.conf.d/vmtest.conf"
+# The test runner: mounts the host's 9p shares and hands over to the
+# runner in the project tree, so the image never needs rebuilding when
+# the tests change.  Only active with vmtest=1 on the kernel cmdline.
+cat >"$root/usr/local/sbin/vmtest-boot" <<'EOT'
+#!/bin/sh
+set -e
+mkdir -p /mnt/src /mnt/out
+mountpoint -q /mnt/src || mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro src /mnt/src
+mountpoint -q /mnt/out || mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /mnt/out
+exec /bin/sh /mnt/src/tests/vm/guest/run.sh
+EOT
+chmod 755 "$root/usr/local/sbin/vmtest-boot"
+cat >"$root/etc/systemd/system/vmtest.service" <<'EOT'
+[Unit]
+Description=vfio-mdev-pci VM test runner
+After=multi-user.target
+ConditionKernelCommandLine=vmtest=1
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/vmtest-boot
+TimeoutStartSec=infinity
+StandardOutput=journal+console
+StandardError=journal+console
+
+[Install]
+WantedBy=multi-user.target
+EOT
+chroot "$root" systemctl enable -q vmtest.service

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The mdev side of a bound PCI device: one parent, one type, one instance.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/delay.h>
+#include <linux/slab.h>
+#include <linux/sysfs.h>
+#include <linux/vfio.h>
+#include <linux/wait_bit.h>
+#include <linux/xarray.h>
+
+#include "vfio_mdev_pci.h"
+
+/*
+ * Bound devices by PCI domain and routing id. The PCI error handlers and
+ * PM callbacks need the parent while drvdata belongs to vfio-pci-core.
+ */
+static DEFINE_XARRAY(vmp_parents);
+
+/* Parents not yet freed; module exit waits for none to be left. */
+static atomic_t vmp_nr_parents = ATOMIC_INIT(0);
+
+static unsigned long vmp_parent_index(struct pci_dev *pdev)
+{
+	return (unsigned long)pci_domain_nr(pdev->bus) << 16 | pci_dev_id(pdev);
+}
+
+struct vmp_parent *vmp_parent_find(struct pci_dev *pdev)
+{
+	return xa_load(&vmp_parents, vmp_parent_index(pdev));
+}
+
+/**
+ * vmp_parent_lock - take the PCI device lock unless the parent is going away
+ * @parent: the parent
+ *
+ * The mdev probe and remove callbacks run with the mdev parent's unreg_sem
+ * held for read, and vfio-pci-core wants the PCI device lock around
+ * (un)registration. Unbinding the parent holds the PCI device lock and
+ * then takes unreg_sem for write in mdev_unregister_parent(), so a plain
+ * device_lock() here would deadlock against it. Instead, try until the
+ * lock is ours or the parent's remove has started; from then on the
+ * thread removing the parent holds the lock and waits for us, so nothing
+ * else can run under it.
+ *
+ * Return: true with the PCI device lock held, false if the parent's
+ * remove has started.
+ */
+bool vmp_parent_lock(struct vmp_parent *parent)
+{
+	while (!device_trylock(&parent->pdev->dev)) {
+		if (READ_ONCE(parent->removing))
+			return false;
+		usleep_range(500, 1000);
+	}
+	return true;
+}
+
+static void vmp_parent_uncount(void)
+{
+	if (atomic_dec_and_test(&vmp_nr_parents))
+		wake_up_var(&vmp_nr_parents);
+}
+
+static void vmp_parent_free(struct vmp_parent *parent)
+{
+	kfree(parent);
+	vmp_parent_uncount();
+}
+
+/*
+ * The mdev core's release of a type kobject dereferences type->parent,
+ * and with CONFIG_DEBUG_KOBJECT_RELEASE it runs seconds after
+ * mdev_unregister_parent() returned. Both live in struct vmp_parent, so
+ * the struct may only go once that release has run: the type gets a
+ * ktype like the mdev core's whose release calls the original and then
+ * frees the struct.
+ */
+static void vmp_type_release(struct kobject *kobj)
+{
+	struct vmp_parent *parent =
+		container_of(kobj, struct vmp_parent, type.kobj);
+
+	if (parent->mdev_type_ktype->release)
+		parent->mdev_type_ktype->release(kobj);
+	kfree(parent->type_ktype);
+	vmp_parent_free(parent);
+}
+
+static int vmp_type_hook_release(struct vmp_parent *parent)
+{
+	const struct kobj_type *mdev_ktype = parent->type.kobj.ktype;
+	const struct kobj_type ktype = {
+		.release = vmp_type_release,
+		.sysfs_ops = mdev_ktype->sysfs_ops,
+		.default_groups = mdev_ktype->default_groups,
+		.child_ns_type = mdev_ktype->child_ns_type,
+		.namespace = mdev_ktype->namespace,
+		.get_ownership = mdev_ktype->get_ownership,
+	};
+
+	parent->type_ktype = kmemdup(&ktype, sizeof(ktype), GFP_KERNEL);
+	if (!parent->type_ktype)
+		return -ENOMEM;
+	parent->mdev_type_ktype = mdev_ktype;
+	WRITE_ONCE(parent->type.kobj.ktype, parent->type_ktype);
+	return 0;
+}
+
+static ssize_t vmp_show_description(struct mdev_type *mtype, char *buf)
+{
+	struct vmp_parent *parent = container_of(mtype, struct vmp_parent, type);
+	struct pci_dev *pdev = parent->pdev;
+
+	return sysfs_emit(buf, "whole PCI device %04x:%04x, class %06x, at %s\n",
+			  pdev->vendor, pdev->device, pdev->class,
+			  pci_name(pdev));
+}
+
+/*
+ * One instance per parent: a struct device carries one vfio_device.
+ * Without .get_available the mdev core counts instances against
+ * .max_instances itself, so a second create fails before any device is
+ * made and available_instances reads 1 while free and 0 while used.
+ */
+static struct mdev_driver vmp_mdev_driver = {
+	.device_api = VFIO_DEVICE_API_PCI_STRING,
+	.max_instances = 1,
+	.probe = vmp_vfio_create,
+	.remove = vmp_vfio_remove,
+	.show_description = vmp_show_description,
+	.driver = {
+		.name = VMP_DRIVER_NAME,
+		.owner = THIS_MODULE,
+		.mod_name = KBUILD_MODNAME,
+	},
+};
+
+int vmp_parent_register(struct pci_dev *pdev)
+{
+	struct vmp_parent *parent;
+	int ret;
+
+	parent = kzalloc(sizeof(*parent), GFP_KERNEL);
+	if (!parent)
+		return -ENOMEM;
+	atomic_inc(&vmp_nr_parents);
+
+	parent->pdev = pdev;
+	snprintf(parent->name, sizeof(parent->name), "%s %04x:%04x",
+		 VMP_DRIVER_NAME, pdev->vendor, pdev->device);
+	parent->type.sysfs_name = "type1";
+	parent->type.pretty_name = parent->name;
+	parent->types[0] = &parent->type;
+
+	ret = xa_insert(&vmp_parents, vmp_parent_index(pdev), parent,
+			GFP_KERNEL);
+	if (ret)
+		goto out_free_parent;
+
+	pci_set_drvdata(pdev, parent);
+	ret = mdev_register_parent(&parent->mdev_parent, &pdev->dev,
+				   &vmp_mdev_driver, parent->types,
+				   ARRAY_SIZE(parent->types));
+	if (ret)
+		goto out_erase_parent;
+
+	ret = vmp_type_hook_release(parent);
+	if (ret)
+		goto out_unregister_parent;
+	return 0;
+
+out_unregister_parent:
+	/*
+	 * The type's release, still the mdev core's, may run later and
+	 * needs the struct: leave it allocated, and uncounted.
+	 */
+	mdev_unregister_parent(&parent->mdev_parent);
+	xa_erase(&vmp_parents, vmp_parent_index(pdev));
+	pci_set_drvdata(pdev, NULL);
+	vmp_parent_uncount();
+	return ret;
+
+out_erase_parent:
+	pci_set_drvdata(pdev, NULL);
+	xa_erase(&vmp_parents, vmp_parent_index(pdev));
+out_free_parent:
+	/* No type kobject exists when mdev_register_parent() fails. */
+	vmp_parent_free(parent);
+	return ret;
+}
+
+void vmp_parent_unregister(struct pci_dev *pdev)
+{
+	struct vmp_parent *parent = vmp_parent_find(pdev);
+
+	/* Lets an mdev remove waiting in vmp_parent_lock() go on. */
+	WRITE_ONCE(parent->removing, true);
+	mdev_unregister_parent(&parent->mdev_parent);
+	/*
+	 * The type kobject's release frees the parent, perhaps already. No
+	 * lookup can race: the error handlers wait for the device lock that
+	 * the driver core holds around remove, and runtime PM stays resumed
+	 * while no vfio-pci-core device is registered.
+	 */
+	xa_erase(&vmp_parents, vmp_parent_index(pdev));
+	pci_set_drvdata(pdev, NULL);
+}
+
+int vmp_mdev_driver_register(void)
+{
+	return mdev_register_driver(&vmp_mdev_driver);
+}
+
+void vmp_mdev_driver_unregister(void)
+{
+	mdev_unregister_driver(&vmp_mdev_driver);
+	/*
+	 * Every parent is unregistered by now; wait for the type kobject
+	 * releases, which run code of this module.
+	 */
+	wait_var_event(&vmp_nr_parents, !atomic_read(&vmp_nr_parents));
+}

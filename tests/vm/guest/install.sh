@@ -1,0 +1,17 @@
+#!/bin/sh
+# Install the project the way a user would: meson setup/compile/install,
+# then DKMS for the kernel module.
+. "$(dirname "$0")/lib.sh"
+
+rm -rf /root/src /root/build
+cp -a "$VMTEST_SRC" /root/src
+check "meson setup" meson setup /root/build /root/src \
+	--prefix=/usr --sysconfdir=/etc --localstatedir=/var -Dvm_tests=disabled
+check "meson compile" meson compile -C /root/build
+check "meson install" meson install -C /root/build
+version=$(meson introspect --projectinfo /root/build | jq -r .version)
+diag "dkms install of vfio-mdev-pci $version for $(uname -r)"
+check "dkms install" dkms install -m vfio-mdev-pci -v "$version"
+check "module is known to modinfo" modinfo vfio_mdev_pci
+check "vfio-client installed" test -x "$VFIO_CLIENT"
+done_testing

@@ -1,0 +1,130 @@
+# shellcheck shell=sh
+# TAP and device helpers for guest scenarios.  A scenario's test count
+# survives reboots: it lives in /var/lib/vmtest/NAME/.
+VMTEST_SRC=/mnt/src
+VMTEST_OUT=/mnt/out
+VFIO_CLIENT=/usr/libexec/vfio-mdev-pci/vfio-client
+T_NAME=$(basename "$0" .sh)
+T_STATE=/var/lib/vmtest/$T_NAME
+mkdir -p "$T_STATE"
+t_n=$(cat "$T_STATE/count" 2>/dev/null || echo 0)
+
+diag() { echo "# $*"; }
+mark() { echo "VMTEST: $T_NAME: $*" >/dev/kmsg; }
+_t_result() {
+	t_n=$((t_n + 1))
+	echo "$t_n" >"$T_STATE/count"
+	echo "$1 $t_n - $2"
+}
+ok() { _t_result ok "$*"; }
+not_ok() { _t_result "not ok" "$*"; : >"$T_STATE/failed"; }
+_t_show() { sed 's/^/#   /' "$T_STATE/out"; }
+
+# check DESC CMD...: CMD must succeed; its output is shown on failure.
+check() {
+	_d=$1
+	shift
+	if "$@" >"$T_STATE/out" 2>&1; then ok "$_d"; else not_ok "$_d"; _t_show; fi
+}
+# check_fails DESC PATTERN CMD...: CMD must fail and print PATTERN (an
+# extended regex; empty matches anything).
+check_fails() {
+	_d=$1 _p=$2
+	shift 2
+	if "$@" >"$T_STATE/out" 2>&1; then
+		not_ok "$_d (it succeeded)"
+		_t_show
+	elif [ -n "$_p" ] && ! grep -Eq "$_p" "$T_STATE/out"; then
+		not_ok "$_d (no message matching '$_p')"
+		_t_show
+	else
+		ok "$_d"
+		diag "$(head -c 300 "$T_STATE/out" | tr '\n' ' ')"
+	fi
+}
+# check_tap DESC CMD...: CMD prints TAP; each of its results becomes one
+# of ours, and it must exit 0 having run at least one test.
+check_tap() {
+	_d=$1
+	shift
+	_rc=0
+	"$@" >"$T_STATE/tap" 2>&1 || _rc=$?
+	_seen=0
+	while IFS= read -r _l; do
+		case $_l in
+		"ok "*) _seen=$((_seen + 1)); ok "$_d: $(echo "$_l" | sed -E 's/^ok [0-9]+ (- )?//')" ;;
+		"not ok "*) _seen=$((_seen + 1)); not_ok "$_d: $(echo "$_l" | sed -E 's/^not ok [0-9]+ (- )?//')" ;;
+		"#"*) echo "$_l" ;;
+		esac
+	done <"$T_STATE/tap"
+	if [ "$_rc" != 0 ] || [ "$_seen" = 0 ]; then
+		not_ok "$_d: exit status $_rc after $_seen tests"
+		sed 's/^/#   /' "$T_STATE/tap" | tail -n 30
+	fi
+}
+done_testing() {
+	echo "1..$t_n"
+	[ ! -e "$T_STATE/failed" ]
+	exit $?
+}
+# reboot_then PHASE: end this boot's part of the scenario; after the
+# reboot the scenario runs again and phase() returns PHASE.
+reboot_then() { echo "$1" >"$T_STATE/phase"; exit 100; }
+phase() { cat "$T_STATE/phase" 2>/dev/null || echo start; }
+
+# wait_for SECONDS CMD...: poll CMD until it succeeds.
+wait_for() {
+	_end=$(($(date +%s) + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -lt "$_end" ] || return 1
+		sleep 0.2
+	done
+}
+
+# qmp JSON: run one QMP command on the L0 QEMU (through the host harness).
+qmp() {
+	_id=$(date +%s%N)
+	printf '%s\n' "$1" >"$VMTEST_OUT/qmp/req-$_id.json.tmp"
+	mv "$VMTEST_OUT/qmp/req-$_id.json.tmp" "$VMTEST_OUT/qmp/req-$_id.json"
+	_end=$(($(date +%s) + 30))
+	while [ ! -e "$VMTEST_OUT/qmp/resp-$_id.json" ]; do
+		[ "$(date +%s)" -lt "$_end" ] || { echo "qmp: no answer" >&2; return 1; }
+		sleep 0.2
+	done
+	cat "$VMTEST_OUT/qmp/resp-$_id.json"
+	rm -f "$VMTEST_OUT/qmp/resp-$_id.json"
+}
+
+# pci_find VENDOR:DEVICE: the functions with that id, one BDF a line.
+pci_find() {
+	for _dev in /sys/bus/pci/devices/*; do
+		[ "$(cat "$_dev/vendor"):$(cat "$_dev/device")" = "0x${1%%:*}:0x${1#*:}" ] &&
+			basename "$_dev"
+	done
+	return 0
+}
+pci_group() { basename "$(readlink "/sys/bus/pci/devices/$1/iommu_group")"; }
+pci_driver() {
+	[ -e "/sys/bus/pci/devices/$1/driver" ] &&
+		basename "$(readlink "/sys/bus/pci/devices/$1/driver")"
+}
+# pci_bind BDF DRIVER: driverctl's sequence, then verify.
+pci_bind() {
+	[ "$(pci_driver "$1")" = "$2" ] && return 0
+	echo "$2" >"/sys/bus/pci/devices/$1/driver_override" || return 1
+	if [ -e "/sys/bus/pci/devices/$1/driver" ]; then
+		echo "$1" >"/sys/bus/pci/devices/$1/driver/unbind" || return 1
+	fi
+	echo "$1" >/sys/bus/pci/drivers_probe 2>/dev/null
+	[ "$(pci_driver "$1")" = "$2" ]
+}
+# pci_unbind BDF: back to no override and the default driver (if any).
+pci_unbind() {
+	if [ -e "/sys/bus/pci/devices/$1/driver" ]; then
+		echo "$1" >"/sys/bus/pci/devices/$1/driver/unbind" || return 1
+	fi
+	echo >"/sys/bus/pci/devices/$1/driver_override"
+	echo "$1" >/sys/bus/pci/drivers_probe 2>/dev/null
+	return 0
+}

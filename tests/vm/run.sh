@@ -1,0 +1,145 @@
+#!/bin/bash
+# Boot a guest with a virtual Intel IOMMU and emulated PCI devices, install
+# the project in it the way a user would, run the named scenarios there and
+# print one TAP stream for all of them on stdout (progress goes to stderr).
+#
+#   run.sh --suite trixie|sid [--out DIR] [--timeout SEC] SCENARIO...
+#
+# Scenarios are tests/vm/scenarios/NAME.sh; see tests/vm/README.md.
+set -euo pipefail
+. "$(dirname "$0")/lib/common.sh"
+. "$VM_DIR/lib/accel.sh"
+. "$VM_DIR/lib/tap.sh"
+
+suite=trixie
+out=
+timeout=2400
+while [ $# -gt 0 ]; do
+	case $1 in
+	--suite) suite=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	-*) die "unknown option '$1'" ;;
+	*) break ;;
+	esac
+done
+[ $# -gt 0 ] || die "no scenario given"
+for s in "$@"; do
+	[ -f "$VM_DIR/scenarios/$s.sh" ] || die "no scenario '$s'"
+done
+
+image=$("$VM_DIR/image.sh" "$suite")
+[ -n "$out" ] || out=$(mktemp -d "${TMPDIR:-/tmp}/vmtest-$suite.XXXXXX")
+rm -rf "$out"
+mkdir -p "$out/results" "$out/qmp"
+printf '%s\n' "$@" >"$out/plan"
+
+# The guest sees a clean export of the tree (tracked and untracked files
+# that git does not ignore), never our build directories.
+src=$out/src
+mkdir -p "$src"
+if git -C "$SRC_ROOT" rev-parse >/dev/null 2>&1; then
+	git -C "$SRC_ROOT" ls-files -co --exclude-standard -z |
+		(cd "$SRC_ROOT" && tar --null -T - -cf -) | tar -xf - -C "$src"
+else
+	(cd "$SRC_ROOT" && tar --exclude=./build -cf - .) | tar -xf - -C "$src"
+fi
+
+# A copy-on-write overlay keeps the cached image pristine and survives
+# guest reboots (QEMU runs with -no-reboot and is started again).
+qemu-img create -q -f qcow2 -F raw -b "$image/rootfs.img" "$out/disk.qcow2"
+
+accel=$(pick_accel "$suite" "$image/vmlinuz")
+say "guest: Debian $suite, kernel $(cat "$image/kernel-release"), accelerator: $accel"
+echo "# guest: Debian $suite, kernel $(cat "$image/kernel-release"), accelerator: $accel"
+case $accel in
+kvm) accel_args=(-accel kvm -cpu host) ;;
+*) accel_args=(-accel "$accel" -cpu max) ;;
+esac
+
+qmp_sock=$out/qmp.sock
+qemu_args=(
+	-M q35,kernel-irqchip=split -nodefaults -no-user-config
+	"${accel_args[@]}" -smp 2 -m 4096
+	-display none -no-reboot
+	# The IOMMU must come before the devices it translates for.
+	-device intel-iommu,intremap=on,caching-mode=on
+	-kernel "$image/vmlinuz" -initrd "$image/initrd.img"
+	-append "root=/dev/vda rw console=ttyS0 intel_iommu=on panic=-1 vmtest=1 systemd.mask=serial-getty@ttyS0.service systemd.show_status=0 loglevel=5 printk.devkmsg=on"
+	-drive "file=$out/disk.qcow2,if=none,id=disk,format=qcow2,cache=unsafe"
+	-device virtio-blk-pci,drive=disk
+	-virtfs "local,path=$src,mount_tag=src,security_model=none,readonly=on"
+	-virtfs "local,path=$out,mount_tag=out,security_model=none"
+	# Two edu devices (DMA engine + MSI), each behind its own hot-plug
+	# capable root port so that either can be unplugged through QMP.
+	-device pcie-root-port,id=rp-edu0,bus=pcie.0,chassis=1,slot=1
+	-device edu,id=edu0,bus=rp-edu0
+	-device pcie-root-port,id=rp-edu1,bus=pcie.0,chassis=2,slot=2
+	-device edu,id=edu1,bus=rp-edu1
+	# An e1000 pair behind a PCIe-to-PCI bridge: one IOMMU group.
+	-device pcie-pci-bridge,id=pcibr,bus=pcie.0
+	-device e1000,id=nic0,bus=pcibr,addr=1
+	-device e1000,id=nic1,bus=pcibr,addr=2
+	# An SR-IOV capable NIC: each VF gets a group of its own.
+	-device pcie-root-port,id=rp-igb,bus=pcie.0,chassis=3,slot=3
+	-device igb,id=igb0,bus=rp-igb
+	-qmp "unix:$qmp_sock,server=on,wait=off"
+	-serial "file:$out/console.log"
+)
+
+# Guest-initiated QMP: a scenario drops qmp/req-N.json into the shared
+# output directory; we run it and write qmp/resp-N.json.
+qmp_server() {
+	while :; do
+		for req in "$out"/qmp/req-*.json; do
+			[ -e "$req" ] || continue
+			local resp=${req/req-/resp-}
+			{ echo '{"execute":"qmp_capabilities"}'; cat "$req"; sleep 1; } |
+				socat -t 2 - "UNIX-CONNECT:$qmp_sock" >"$resp.tmp" 2>&1 || true
+			mv "$resp.tmp" "$resp"
+			rm -f "$req"
+		done
+		sleep 0.5
+	done
+}
+
+# Show the guest's progress markers as they arrive.
+progress() {
+	tail -n +1 -F "$out/console.log" 2>/dev/null |
+		sed -un 's/^.*VMTEST: /    guest: /p' >&2
+}
+
+qmp_server &
+qmp_pid=$!
+touch "$out/console.log"
+progress &
+progress_pid=$!
+trap 'kill $qmp_pid $progress_pid 2>/dev/null || true' EXIT
+
+start=$SECONDS
+boots=0
+env_error=
+while :; do
+	boots=$((boots + 1))
+	rm -f "$out/rebooting"
+	say "booting $suite guest (boot $boots)"
+	left=$((timeout - (SECONDS - start)))
+	[ $left -gt 0 ] || { env_error="time limit of ${timeout}s reached"; break; }
+	rc=0
+	timeout "$left" qemu-system-x86_64 "${qemu_args[@]}" \
+		>>"$out/qemu.log" 2>&1 </dev/null || rc=$?
+	if [ -e "$out/rebooting" ]; then
+		[ $boots -lt 10 ] || { env_error="more than 10 boots"; break; }
+		continue
+	fi
+	[ -e "$out/done" ] && break
+	if [ $rc -eq 124 ]; then
+		env_error="time limit of ${timeout}s reached"
+	else
+		env_error="QEMU exited (rc $rc) before the guest finished"
+	fi
+	break
+done
+say "guest finished after $((SECONDS - start)) s, $boots boot(s)"
+
+tap_report "$out" "$env_error" "$@"

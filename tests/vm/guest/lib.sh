@@ -128,3 +128,15 @@ pci_unbind() {
 	echo "$1" >/sys/bus/pci/drivers_probe 2>/dev/null
 	return 0
 }
+
+# The mdev side of our module.
+MDEV_TYPE=vfio-mdev-pci-type1
+new_uuid() { cat /proc/sys/kernel/random/uuid; }
+mdev_type_dir() { echo "/sys/bus/pci/devices/$1/mdev_supported_types/$MDEV_TYPE"; }
+mdev_attr() { cat "$(mdev_type_dir "$1")/$2"; }
+mdev_create() { echo "$2" >"$(mdev_type_dir "$1")/create"; }
+mdev_remove() { echo 1 >"/sys/bus/mdev/devices/$1/remove"; }
+mdev_exists() { test -e "/sys/bus/mdev/devices/$1"; }
+# wrap BDF: bind BDF to vfio-mdev-pci (loading the module first).
+wrap() { modprobe vfio_mdev_pci && pci_bind "$1" vfio-mdev-pci; }
+driver_is() { [ "$(pci_driver "$1")" = "$2" ]; }

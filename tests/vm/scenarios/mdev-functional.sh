@@ -1,0 +1,44 @@
+#!/bin/sh
+# Everything the VFIO client does passes through the mdev, and the same
+# binary passes against the twin edu on plain vfio-pci in the same run.
+. "$(dirname "$0")/../guest/lib.sh"
+
+edus=$(pci_find 1234:11e8)
+edu=$(echo "$edus" | sed -n 1p)
+twin=$(echo "$edus" | sed -n 2p)
+diag "wrapped edu $edu, twin on vfio-pci $twin"
+all=open,info,config,bar0,edu-ident,edu-liveness,edu-factorial,dma,msi,intx,reset,hot-reset-info,request
+
+check "edu $edu bound to vfio-mdev-pci" wrap "$edu"
+check "type name names the device" grep -q 1234:11e8 "$(mdev_type_dir "$edu")/name"
+check "device_api is vfio-pci" test "$(mdev_attr "$edu" device_api)" = vfio-pci
+check "available_instances is 1 while free" test "$(mdev_attr "$edu" available_instances)" = 1
+diag "name: $(mdev_attr "$edu" name)"
+diag "description: $(mdev_attr "$edu" description)"
+check "description names the parent" grep -q "$edu" "$(mdev_type_dir "$edu")/description"
+
+uuid=$(new_uuid)
+check "create mdev $uuid" mdev_create "$edu" "$uuid"
+check "available_instances is 0 while used" test "$(mdev_attr "$edu" available_instances)" = 0
+check "mdev is a child of its parent" test -d "/sys/bus/pci/devices/$edu/$uuid"
+check "mdev iommu_group is the parent's" \
+	test "$(basename "$(readlink "/sys/bus/mdev/devices/$uuid/iommu_group")")" = "$(pci_group "$edu")"
+check "vfio class device under the mdev" sh -c "ls -d /sys/bus/mdev/devices/$uuid/vfio-dev/vfio* || ls -d /sys/bus/mdev/devices/$uuid/vfio-dev/*"
+check "parent has no vfio class device of its own" sh -c "! ls -d /sys/bus/pci/devices/$edu/vfio-dev/* 2>/dev/null"
+check_tap "mdev $uuid" "$VFIO_CLIENT" test "$uuid" --tests "$all"
+check_fails "the parent's PCI name does not open the mdev's device" "No such device" \
+	"$VFIO_CLIENT" open "$edu"
+check "refusal logged once, naming the mdev" \
+	test "$(dmesg | grep -c "refused.*$uuid")" = 1
+
+check "modprobe vfio-pci" modprobe vfio-pci
+check "twin edu $twin bound to vfio-pci" pci_bind "$twin" vfio-pci
+check_tap "vfio-pci $twin" "$VFIO_CLIENT" test "$twin" --tests "$all"
+check "twin released" pci_unbind "$twin"
+
+check "remove mdev" mdev_remove "$uuid"
+check "mdev gone" sh -c "! test -e /sys/bus/mdev/devices/$uuid"
+check "available_instances back to 1" test "$(mdev_attr "$edu" available_instances)" = 1
+check "parent released" pci_unbind "$edu"
+check "module unloads" modprobe -r vfio_mdev_pci
+done_testing

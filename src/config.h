@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#pragma once
+
+#include <glib.h>
+
+/*
+ * The optional config file, /etc/vfio-mdev-pci/vfio-mdev-pci.conf:
+ *
+ *   [devices]
+ *   addresses=0000:01:00.0;0000:02:00.1   devices to take at boot
+ *   ids=8086:10ca                          vendor:device ids to take
+ *   [policy]
+ *   give-back=auto|always|never            after the last mdev stops
+ *
+ * Lists are separated by ';', ',' or blanks. Unknown groups and keys are
+ * errors, so a typo does not silently change behaviour. A missing file is
+ * an empty config.
+ */
+typedef enum {
+	VMP_GIVE_BACK_AUTO,	/* unless the parent has an auto-start definition */
+	VMP_GIVE_BACK_ALWAYS,
+	VMP_GIVE_BACK_NEVER,
+} VmpGiveBack;
+
+typedef struct {
+	char *path;
+	gboolean exists;
+	GStrv addresses;
+	GStrv ids;
+	VmpGiveBack give_back;
+} VmpConfig;
+
+void vmp_config_free(VmpConfig *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VmpConfig, vmp_config_free)
+
+VmpConfig *vmp_config_load(GError **error);
+const char *vmp_give_back_to_string(VmpGiveBack give_back);
+/* Is @bdf named by address, or by its vendor:device @id (may be NULL)? */
+gboolean vmp_config_names(const VmpConfig *config, const char *bdf,
+			  const char *id);

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <string.h>
+
+#include "error.h"
+#include "pci.h"
+#include "root.h"
+#include "sysfs.h"
+#include "validate.h"
+#include "vmp.h"
+
+char *vmp_pci_path(const char *bdf, const char *leaf)
+{
+	g_return_val_if_fail(vmp_bdf_is_valid(bdf), NULL);
+	return vmp_path("sys/bus/pci/devices/%s/%s", bdf, leaf ? leaf : "");
+}
+
+gboolean vmp_pci_exists(const char *bdf)
+{
+	g_autofree char *path = vmp_pci_path(bdf, NULL);
+
+	return g_file_test(path, G_FILE_TEST_IS_DIR);
+}
+
+gboolean vmp_pci_check_exists(const char *bdf, GError **error)
+{
+	if (!vmp_check_bdf(bdf, error))
+		return FALSE;
+	if (vmp_pci_exists(bdf))
+		return TRUE;
+	g_set_error(error, VMP_ERROR, VMP_ERROR_NOT_FOUND,
+		    "There is no PCI device %s.", bdf);
+	return FALSE;
+}
+
+GPtrArray *vmp_pci_list_all(void)
+{
+	g_autofree char *dir = vmp_path("sys/bus/pci/devices");
+
+	/* Anything that is not a canonical address is not a PCI function. */
+	return vmp_sysfs_list_dir_valid(dir, vmp_bdf_is_valid);
+}
+
+char *vmp_pci_driver(const char *bdf)
+{
+	g_autofree char *path = vmp_pci_path(bdf, "driver");
+
+	return vmp_sysfs_link_name(path);
+}
+
+char *vmp_pci_driver_override(const char *bdf)
+{
+	g_autofree char *path = vmp_pci_path(bdf, "driver_override");
+	g_autofree char *value = vmp_sysfs_read(path, NULL);
+
+	/* The kernel shows an unset override as "(null)". */
+	if (!value || !*value || g_str_equal(value, "(null)"))
+		return NULL;
+	return g_steal_pointer(&value);
+}
+
+char *vmp_pci_iommu_group(const char *bdf)
+{
+	g_autofree char *path = vmp_pci_path(bdf, "iommu_group");
+
+	return vmp_sysfs_link_name(path);
+}
+
+GPtrArray *vmp_pci_group_members(const char *group)
+{
+	g_autofree char *dir = NULL;
+
+	if (!group || !*group || strchr(group, '/') || *group == '.')
+		return g_ptr_array_new_with_free_func(g_free);
+	dir = vmp_path("sys/kernel/iommu_groups/%s/devices", group);
+	return vmp_sysfs_list_dir(dir);
+}
+
+static char *read_id(const char *bdf, const char *leaf)
+{
+	g_autofree char *path = vmp_pci_path(bdf, leaf);
+	g_autofree char *value = vmp_sysfs_read(path, NULL);
+
+	/* sysfs shows "0x8086"; we compare and print "8086". */
+	if (!value || !g_str_has_prefix(value, "0x") || strlen(value) != 6)
+		return NULL;
+	return g_ascii_strdown(value + 2, -1);
+}
+
+char *vmp_pci_id(const char *bdf)
+{
+	g_autofree char *vendor = read_id(bdf, "vendor");
+	g_autofree char *device = read_id(bdf, "device");
+
+	if (!vendor || !device)
+		return NULL;
+	return g_strdup_printf("%s:%s", vendor, device);
+}
+
+guint vmp_pci_num_vfs(const char *bdf)
+{
+	g_autofree char *path = vmp_pci_path(bdf, "sriov_numvfs");
+	g_autofree char *value = vmp_sysfs_read(path, NULL);
+
+	return value ? (guint)g_ascii_strtoull(value, NULL, 10) : 0;
+}
+
+gboolean vmp_pci_driver_loaded(const char *driver)
+{
+	g_autofree char *path = vmp_path("sys/bus/pci/drivers/%s", driver);
+
+	return g_file_test(path, G_FILE_TEST_IS_DIR);
+}
+
+static char *type_path(const char *bdf, const char *leaf)
+{
+	g_autofree char *rel = g_build_filename("mdev_supported_types", VMP_TYPE,
+						leaf, NULL);
+
+	return vmp_pci_path(bdf, rel);
+}
+
+gboolean vmp_mdev_parent_registered(const char *bdf)
+{
+	g_autofree char *path = type_path(bdf, NULL);
+
+	return g_file_test(path, G_FILE_TEST_IS_DIR);
+}
+
+GPtrArray *vmp_mdev_active_on(const char *bdf)
+{
+	g_autofree char *path = type_path(bdf, "devices");
+
+	return vmp_sysfs_list_dir_valid(path, vmp_uuid_is_valid);
+}
+
+gboolean vmp_mdev_is_active(const char *uuid)
+{
+	g_autofree char *path = NULL;
+
+	g_return_val_if_fail(vmp_uuid_is_valid(uuid), FALSE);
+	path = vmp_path("sys/bus/mdev/devices/%s", uuid);
+	return g_file_test(path, G_FILE_TEST_EXISTS);
+}

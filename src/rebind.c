@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+
+#include <glib/gstdio.h>
+
+#include "error.h"
+#include "inuse.h"
+#include "pci.h"
+#include "rebind.h"
+#include "root.h"
+#include "spawn.h"
+#include "sysfs.h"
+#include "vmp.h"
+
+static char *record_path(const char *bdf)
+{
+	return vmp_path("run/vfio-mdev-pci/%s.driver", bdf);
+}
+
+char *vmp_remembered_driver(const char *bdf)
+{
+	g_autofree char *path = record_path(bdf);
+
+	return vmp_sysfs_read(path, NULL);
+}
+
+/* Remember @driver unless something is remembered already; TRUE if we did. */
+static gboolean remember_driver(const char *bdf, const char *driver,
+				gboolean *created, GError **error)
+{
+	g_autofree char *path = record_path(bdf);
+	g_autofree char *dir = g_path_get_dirname(path);
+
+	*created = FALSE;
+	if (g_file_test(path, G_FILE_TEST_EXISTS))
+		return TRUE;
+	if (g_mkdir_with_parents(dir, 0755) < 0) {
+		g_set_error(error, VMP_ERROR, VMP_ERROR_FAILED,
+			    "Could not create %s: %s.", dir, g_strerror(errno));
+		return FALSE;
+	}
+	if (!g_file_set_contents(path, driver ? driver : "", -1, error))
+		return FALSE;
+	*created = TRUE;
+	return TRUE;
+}
+
+static void forget_driver(const char *bdf)
+{
+	g_autofree char *path = record_path(bdf);
+
+	g_unlink(path);
+}
+
+static gboolean write_attr(const char *bdf, const char *leaf, const char *value,
+			   GError **error)
+{
+	g_autofree char *path = vmp_pci_path(bdf, leaf);
+
+	return vmp_sysfs_write(path, value, error);
+}
+
+static gboolean write_bus(const char *leaf, const char *bdf, GError **error)
+{
+	g_autofree char *path = vmp_path("sys/bus/pci/%s", leaf);
+
+	return vmp_sysfs_write(path, bdf, error);
+}
+
+/* Detach @bdf from whatever driver it has; fine if it has none. */
+static gboolean unbind_current(const char *bdf, GError **error)
+{
+	g_autofree char *driver = vmp_pci_driver(bdf);
+	g_autofree char *path = NULL;
+
+	if (!driver)
+		return TRUE;
+	path = vmp_path("sys/bus/pci/drivers/%s/unbind", driver);
+	return vmp_sysfs_write(path, bdf, error);
+}
+
+static gboolean load_module(GError **error)
+{
+	const char *cmd = g_getenv("VFIO_MDEV_PCI_MODPROBE");
+	g_auto(GStrv) argv = NULL;
+
+	if (vmp_pci_driver_loaded(VMP_DRIVER))
+		return TRUE;
+	if (cmd && *cmd) {
+		if (!g_shell_parse_argv(cmd, NULL, &argv, error))
+			return FALSE;
+	} else {
+		argv = g_strdupv((char *[]){ "modprobe", VMP_MODULE, NULL });
+	}
+	if (!vmp_spawn((const char * const *)argv, error))
+		return FALSE;
+	if (vmp_pci_driver_loaded(VMP_DRIVER))
+		return TRUE;
+	g_set_error(error, VMP_ERROR, VMP_ERROR_NOT_FOUND,
+		    "The %s module is not loaded, and loading it did not register driver '%s'.",
+		    VMP_MODULE, VMP_DRIVER);
+	return FALSE;
+}
+
+static gboolean check_bindable(const char *bdf, VmpBindFlags flags,
+			       GError **error)
+{
+	guint vfs = vmp_pci_num_vfs(bdf);
+
+	/* The kernel refuses too; say why before touching anything. */
+	if (vfs > 0) {
+		g_set_error(error, VMP_ERROR, VMP_ERROR_IN_USE,
+			    "PCI device %s has %u SR-IOV virtual functions enabled; disable them first (echo 0 > sriov_numvfs).",
+			    bdf, vfs);
+		return FALSE;
+	}
+	if (flags & VMP_BIND_FORCE)
+		return TRUE;
+	return vmp_pci_check_unused(bdf, error);
+}
+
+/*
+ * Put things back after a failed bind: the old override, and the old
+ * driver if the device is now driverless. Best effort: the caller reports
+ * the original failure, which is what the user needs to see.
+ */
+static void rollback(const char *bdf, const char *old_override,
+		     gboolean created_record)
+{
+	g_autofree char *now = vmp_pci_driver(bdf);
+	g_autofree char *after = NULL;
+
+	write_attr(bdf, "driver_override", old_override ? old_override : "\n", NULL);
+	if (g_strcmp0(now, VMP_DRIVER) == 0)
+		unbind_current(bdf, NULL);
+	after = vmp_pci_driver(bdf);
+	if (!after)
+		write_bus("drivers_probe", bdf, NULL);
+	if (created_record)
+		forget_driver(bdf);
+}
+
+static gboolean rebind_to_us(const char *bdf, const char *old_driver,
+			     GError **error)
+{
+	g_autofree char *now = NULL;
+
+	if (!write_attr(bdf, "driver_override", VMP_DRIVER, error))
+		return FALSE;
+	if (old_driver && !unbind_current(bdf, error))
+		return FALSE;
+	if (!write_bus("drivers_probe", bdf, error))
+		return FALSE;
+	now = vmp_pci_driver(bdf);
+	if (g_strcmp0(now, VMP_DRIVER) == 0)
+		return TRUE;
+	g_set_error(error, VMP_ERROR, VMP_ERROR_FAILED,
+		    "PCI device %s did not bind to %s (its driver is now '%s'); see the kernel log.",
+		    bdf, VMP_DRIVER, now ? now : "none");
+	return FALSE;
+}
+
+gboolean vmp_bind(const char *bdf, VmpBindFlags flags, GError **error)
+{
+	g_autofree char *driver = NULL;
+	g_autofree char *old_override = NULL;
+	gboolean created = FALSE;
+
+	if (!vmp_pci_check_exists(bdf, error))
+		return FALSE;
+	driver = vmp_pci_driver(bdf);
+	if (g_strcmp0(driver, VMP_DRIVER) == 0)
+		return TRUE;
+	if (!check_bindable(bdf, flags, error) || !load_module(error))
+		return FALSE;
+	if (!remember_driver(bdf, driver, &created, error))
+		return FALSE;
+	old_override = vmp_pci_driver_override(bdf);
+	if (!rebind_to_us(bdf, driver, error)) {
+		rollback(bdf, old_override, created);
+		g_prefix_error(error, "Could not bind %s to %s: ", bdf, VMP_DRIVER);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean check_unbindable(const char *bdf, const char *driver,
+				 GError **error)
+{
+	g_autoptr(GPtrArray) active = NULL;
+
+	if (driver && !g_str_equal(driver, VMP_DRIVER)) {
+		g_set_error(error, VMP_ERROR, VMP_ERROR_INVALID,
+			    "PCI device %s is bound to '%s', not to %s.",
+			    bdf, driver, VMP_DRIVER);
+		return FALSE;
+	}
+	active = vmp_mdev_active_on(bdf);
+	if (active->len == 0)
+		return TRUE;
+	/* Unbinding would remove the mdev under whoever uses it. */
+	g_set_error(error, VMP_ERROR, VMP_ERROR_IN_USE,
+		    "mdev %s is active on PCI device %s; stop it first (mdevctl stop -u %s).",
+		    (char *)active->pdata[0], bdf, (char *)active->pdata[0]);
+	return FALSE;
+}
+
+static gboolean restore(const char *bdf, GError **error)
+{
+	g_autofree char *wanted = vmp_remembered_driver(bdf);
+	g_autofree char *now = NULL;
+
+	if (!write_bus("drivers_probe", bdf, error))
+		return FALSE;
+	now = vmp_pci_driver(bdf);
+	if (wanted && *wanted && g_strcmp0(now, wanted) != 0) {
+		g_set_error(error, VMP_ERROR, VMP_ERROR_FAILED,
+			    "PCI device %s did not go back to driver '%s' (its driver is now '%s').",
+			    bdf, wanted, now ? now : "none");
+		return FALSE;
+	}
+	forget_driver(bdf);
+	return TRUE;
+}
+
+gboolean vmp_unbind(const char *bdf, VmpUnbindFlags flags, GError **error)
+{
+	g_autofree char *driver = NULL;
+	g_autofree char *override = NULL;
+
+	if (!vmp_pci_check_exists(bdf, error))
+		return FALSE;
+	driver = vmp_pci_driver(bdf);
+	if (!check_unbindable(bdf, driver, error))
+		return FALSE;
+	/* Clear the override first, or the next probe binds us again. */
+	override = vmp_pci_driver_override(bdf);
+	if (g_strcmp0(override, VMP_DRIVER) == 0 &&
+	    !write_attr(bdf, "driver_override", "\n", error))
+		return FALSE;
+	if (!unbind_current(bdf, error))
+		return FALSE;
+	if ((flags & VMP_UNBIND_RESTORE) && !restore(bdf, error))
+		return FALSE;
+	return TRUE;
+}

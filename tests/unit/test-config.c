@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The config file: good files, and junk refused with file and line. */
+#include "config.h"
+#include "error.h"
+#include "fake-sysfs.h"
+
+#define CONF "etc/vfio-mdev-pci/vfio-mdev-pci.conf"
+
+static void test_absent(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VmpConfig) config = vmp_config_load(&error);
+
+	g_assert_no_error(error);
+	g_assert_false(config->exists);
+	g_assert_cmpuint(g_strv_length(config->addresses), ==, 0);
+	g_assert_cmpint(config->give_back, ==, VMP_GIVE_BACK_AUTO);
+	g_assert_false(vmp_config_names(config, "0000:01:00.0", "8086:100e"));
+}
+
+static void test_good(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VmpConfig) config = NULL;
+
+	fake_sys_file(fs, CONF,
+		      "# comment\n[devices]\naddresses=0000:01:00.0; 0000:02:00.1,0000:03:00.0\n"
+		      "ids=8086:10ca\n\n[policy]\ngive-back=never\n");
+	config = vmp_config_load(&error);
+	g_assert_no_error(error);
+	g_assert_true(config->exists);
+	g_assert_cmpuint(g_strv_length(config->addresses), ==, 3);
+	g_assert_true(vmp_config_names(config, "0000:02:00.1", NULL));
+	g_assert_true(vmp_config_names(config, "0000:09:00.0", "8086:10ca"));
+	g_assert_false(vmp_config_names(config, "0000:09:00.0", "8086:10cb"));
+	g_assert_cmpint(config->give_back, ==, VMP_GIVE_BACK_NEVER);
+}
+
+static void assert_junk(const char *contents, const char *needle)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VmpConfig) config = NULL;
+	g_autofree char *path = g_build_filename(fake_sys_root(fs), CONF, NULL);
+
+	fake_sys_file(fs, CONF, contents);
+	config = vmp_config_load(&error);
+	g_assert_null(config);
+	g_assert_nonnull(error);
+	/* The message names the file and what is wrong in it. */
+	g_assert_true(g_str_has_prefix(error->message, path));
+	if (!strstr(error->message, needle))
+		g_error("'%s' not in '%s'", needle, error->message);
+}
+
+static void test_junk(void)
+{
+	assert_junk("this is junk\n", "this is junk");
+	assert_junk("[devices]\naddresses=0000:01:00.0\n[devices\n", "[devices");
+	assert_junk("[device]\naddresses=0000:01:00.0\n", "Unknown group [device]");
+	assert_junk("[devices]\naddress=0000:01:00.0\n", "Unknown key 'address'");
+	assert_junk("[devices]\naddresses=0000:01:00.0;../../etc\n", "'../../etc' in [devices] addresses=");
+	assert_junk("[devices]\nids=8086\n", "'8086' in [devices] ids=");
+	assert_junk("[policy]\ngive-back=sometimes\n", "'sometimes' in [policy] give-back=");
+	assert_junk("\xff\xfe[policy]\n", "");
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/config/absent", test_absent);
+	g_test_add_func("/config/good", test_good);
+	g_test_add_func("/config/junk", test_junk);
+	return g_test_run();
+}

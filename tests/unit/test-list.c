@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* list: which devices are of interest, and what it says about them. */
+#include "fake-sysfs.h"
+#include "run-cmd.h"
+
+static FakeSys *tree(void)
+{
+	FakeSys *fs = fake_sys_new();
+
+	fake_sys_add_driver(fs, "e1000");
+	fake_sys_add_driver(fs, "vfio-mdev-pci");
+	/* Two NICs sharing group 3, one wrapped with an active mdev. */
+	fake_sys_add_device(fs, "0000:01:00.0", "8086:100e", "e1000", "3");
+	fake_sys_add_device(fs, "0000:01:01.0", "8086:100e", "e1000", "3");
+	fake_sys_add_device(fs, "0000:02:00.0", "1234:11e8", NULL, "4");
+	fake_sys_add_device(fs, "0000:00:1f.0", "8086:2918", NULL, "0");
+	fake_sys_define(fs, "0000:01:00.0", "0b8e7e3e-7a4c-4c1c-9c3e-1b2a3c4d5e6f",
+			"vfio-mdev-pci-type1", TRUE);
+	fake_sys_define(fs, "0000:00:1f.0", "1c9f8f4f-8b5d-4d2d-8d4f-2c3b4d5e6f70",
+			"nvidia-35", TRUE);
+	fake_sys_file(fs, "etc/vfio-mdev-pci/vfio-mdev-pci.conf",
+		      "[devices]\nids=1234:11e8\n");
+	return fs;
+}
+
+static void bind_with_mdev(FakeSys *fs)
+{
+	const char *argv[] = { "bind", "--force", "0000:01:00.0", NULL };
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	g_assert_cmpint(run_cmd(NULL, out, NULL, argv), ==, 0);
+	fake_sys_add_mdev(fs, "0000:01:00.0", "0b8e7e3e-7a4c-4c1c-9c3e-1b2a3c4d5e6f");
+}
+
+static void test_list(const char *golden, const char *a, const char *b)
+{
+	const char *argv[] = { "list", a, b, NULL };
+	g_autoptr(FakeSys) fs = tree();
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	bind_with_mdev(fs);
+	g_assert_cmpint(run_cmd(NULL, out, NULL, argv), ==, 0);
+	assert_golden(golden, out->str);
+}
+
+static void test_text(void)
+{
+	test_list("list.txt", NULL, NULL);
+}
+
+static void test_json(void)
+{
+	test_list("list.json", "--json", NULL);
+}
+
+static void test_all(void)
+{
+	test_list("list-all.txt", "--all", NULL);
+}
+
+static void test_broken_definition(void)
+{
+	g_autoptr(FakeSys) fs = tree();
+	const char *argv[] = { "list", NULL };
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree char *message = NULL;
+
+	fake_sys_file(fs, "etc/mdevctl.d/0000:02:00.0/2d0a9a5a-9c6e-4e3e-9e5a-3d4c5e6f7081",
+		      "{ broken");
+	g_assert_cmpint(run_cmd(NULL, out, &message, argv), ==, 1);
+	g_assert_nonnull(strstr(message, "2d0a9a5a-9c6e-4e3e-9e5a-3d4c5e6f7081 is not valid JSON"));
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/list/text", test_text);
+	g_test_add_func("/list/json", test_json);
+	g_test_add_func("/list/all", test_all);
+	g_test_add_func("/list/broken-definition", test_broken_definition);
+	return g_test_run();
+}

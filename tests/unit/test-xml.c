@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * XML: what we generate (golden, and valid against our schemas), every
+ * file in data/ against the schemas (*-invalid.xml must fail), and the
+ * libvirt hook's handling of domain XML.
+ */
+#include "fake-sysfs.h"
+#include "run-cmd.h"
+#include "xml.h"
+
+#define UUID "0b8e7e3e-7a4c-4c1c-9c3e-1b2a3c4d5e6f"
+
+static void assert_valid_text(const char *text, const char *what)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(xmlDoc) doc = vmp_xml_parse(text, strlen(text), what, &error);
+
+	g_assert_no_error(error);
+	g_assert_true(vmp_xml_validate(doc, what, &error));
+	g_assert_no_error(error);
+}
+
+static void test_hostdev(void)
+{
+	const char *argv[] = { "hostdev-xml", UUID, NULL };
+	const char *bad[] = { "hostdev-xml", "'/><evil/>", NULL };
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	g_assert_cmpint(run_cmd(NULL, out, NULL, argv), ==, 0);
+	assert_golden("hostdev.xml", out->str);
+	assert_valid_text(out->str, "hostdev-xml output");
+	g_assert_cmpint(run_cmd(NULL, out, NULL, bad), ==, 1);
+}
+
+static void test_nodedev(void)
+{
+	const char *argv[] = { "nodedev-xml", "0000:01:00.0", "--uuid", UUID, NULL };
+	const char *random[] = { "nodedev-xml", "0000:01:00.0", NULL };
+	const char *bad[] = { "nodedev-xml", "0000:01:00.0<", NULL };
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	g_assert_cmpint(run_cmd(NULL, out, NULL, argv), ==, 0);
+	assert_golden("nodedev.xml", out->str);
+	assert_valid_text(out->str, "nodedev-xml output");
+	g_string_truncate(out, 0);
+	g_assert_cmpint(run_cmd(NULL, out, NULL, random), ==, 0);
+	assert_valid_text(out->str, "nodedev-xml output with a random UUID");
+	g_assert_cmpint(run_cmd(NULL, out, NULL, bad), ==, 1);
+}
+
+static void test_schemas(void)
+{
+	g_autofree char *dir = g_test_build_filename(G_TEST_DIST, "data", NULL);
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *name;
+	guint n = 0;
+
+	g_assert_nonnull(d);
+	while ((name = g_dir_read_name(d))) {
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+		const char *argv[] = { "validate", path, NULL };
+		g_autoptr(GString) out = g_string_new(NULL);
+		g_autofree char *message = NULL;
+		gboolean invalid = g_str_has_suffix(name, "-invalid.xml");
+		int rc;
+
+		if (!g_str_has_suffix(name, ".xml"))
+			continue;
+		rc = run_cmd(NULL, out, &message, argv);
+		g_test_message("%s: %s", name, message ? message : "valid");
+		g_assert_cmpint(rc, ==, invalid ? 1 : 0);
+		n++;
+	}
+	g_assert_cmpuint(n, >=, 8);
+}
+
+static void test_validate_errors(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new();
+	g_autofree char *path = g_build_filename(fake_sys_root(fs), "x.xml", NULL);
+	const char *argv[] = { "validate", path, NULL };
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree char *m1 = NULL;
+	g_autofree char *m2 = NULL;
+	g_autofree char *m3 = NULL;
+
+	fake_sys_file(fs, "x.xml", "<domain/>");
+	g_assert_cmpint(run_cmd(NULL, out, &m1, argv), ==, 1);
+	g_assert_nonnull(strstr(m1, "no schema for root element <domain>"));
+	fake_sys_file(fs, "x.xml", "<hostdev>");
+	g_assert_cmpint(run_cmd(NULL, out, &m2, argv), ==, 1);
+	g_assert_nonnull(strstr(m2, "not well-formed"));
+	/* No entity expansion, no external DTDs. */
+	fake_sys_file(fs, "x.xml",
+		      "<!DOCTYPE hostdev [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>"
+		      "<hostdev mode='subsystem' type='mdev' model='vfio-pci'>"
+		      "<source><address uuid='&x;'/></source></hostdev>");
+	g_assert_cmpint(run_cmd(NULL, out, &m3, argv), ==, 1);
+	g_assert_null(strstr(m3, "root:"));
+}
+
+/* The hook against a fake tree: 1 = ours, inactive; 2 = ours, active;
+ * 3 = foreign type; 4 = not defined at all. */
+static FakeSys *hook_tree(char **xml)
+{
+	g_autofree char *path = g_test_build_filename(G_TEST_DIST, "hook", "domain.xml", NULL);
+	FakeSys *fs = fake_sys_new();
+
+	g_assert_true(g_file_get_contents(path, xml, NULL, NULL));
+	fake_sys_define(fs, "0000:01:00.0", UUID, "vfio-mdev-pci-type1", FALSE);
+	fake_sys_define(fs, "0000:02:00.0", "1c9f8f4f-8b5d-4d2d-8d4f-2c3b4d5e6f70",
+			"vfio-mdev-pci-type1", TRUE);
+	fake_sys_file(fs, "sys/bus/mdev/devices/1c9f8f4f-8b5d-4d2d-8d4f-2c3b4d5e6f70/x", "");
+	fake_sys_define(fs, "0000:03:00.0", "2d0a9a5a-9c6e-4e3e-9e5a-3d4c5e6f7081",
+			"nvidia-35", FALSE);
+	return fs;
+}
+
+static char *read_rel(FakeSys *fs, const char *rel)
+{
+	g_autofree char *path = g_build_filename(fake_sys_root(fs), rel, NULL);
+	char *s = NULL;
+
+	return g_file_get_contents(path, &s, NULL, NULL) ? s : NULL;
+}
+
+static int hook(const char *xml, const char *domain, const char *op,
+		const char *sub, char **message)
+{
+	const char *argv[] = { "hook", domain, op, sub, "-", NULL };
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	return run_cmd(xml, out, message, argv);
+}
+
+static void test_hook_cycle(void)
+{
+	g_autofree char *xml = NULL;
+	g_autoptr(FakeSys) fs = hook_tree(&xml);
+	g_autofree char *log = NULL;
+	g_autofree char *record = NULL;
+	g_autofree char *log2 = NULL;
+	g_autofree char *gone = NULL;
+
+	g_assert_cmpint(hook(xml, "vm1", "prepare", "begin", NULL), ==, 0);
+	log = read_rel(fs, "mdevctl.log");
+	g_assert_cmpstr(log, ==, "start -p 0000:01:00.0 -u " UUID "\n");
+	record = read_rel(fs, "run/vfio-mdev-pci/hook/vm1");
+	g_assert_cmpstr(record, ==, UUID "\n");
+	/* Other operations: nothing, and no stdin needed. */
+	g_assert_cmpint(hook("", "vm1", "start", "begin", NULL), ==, 0);
+	g_assert_cmpint(hook(xml, "vm1", "release", "end", NULL), ==, 0);
+	log2 = read_rel(fs, "mdevctl.log");
+	g_assert_nonnull(g_strrstr(log2, "stop -u " UUID "\n"));
+	gone = read_rel(fs, "run/vfio-mdev-pci/hook/vm1");
+	g_assert_null(gone);
+}
+
+static void test_hook_start_fails(void)
+{
+	g_autofree char *xml = NULL;
+	g_autoptr(FakeSys) fs = hook_tree(&xml);
+	g_autofree char *message = NULL;
+	g_autofree char *record = NULL;
+
+	g_setenv("FAKE_MDEVCTL_FAIL", "1", TRUE);
+	g_assert_cmpint(hook(xml, "vm1", "prepare", "begin", &message), ==, 1);
+	g_unsetenv("FAKE_MDEVCTL_FAIL");
+	g_assert_nonnull(strstr(message, "Domain 'vm1'"));
+	record = read_rel(fs, "run/vfio-mdev-pci/hook/vm1");
+	g_assert_null(record);
+}
+
+static void test_hook_malformed(void)
+{
+	g_autofree char *xml = NULL;
+	g_autoptr(FakeSys) fs = hook_tree(&xml);
+	g_autofree char *m1 = NULL;
+	g_autofree char *m2 = NULL;
+	g_autofree char *log = NULL;
+
+	g_assert_cmpint(hook("<domain><devices>", "vm1", "prepare", "begin", &m1), ==, 1);
+	g_assert_nonnull(strstr(m1, "not well-formed"));
+	g_assert_cmpint(hook("<domain><devices>", "vm1", "release", "end", NULL), ==, 0);
+	g_assert_cmpint(hook("<domain><devices>", "vm1", "stopped", "end", NULL), ==, 0);
+	g_assert_cmpint(hook(xml, "../../etc", "prepare", "begin", &m2), ==, 1);
+	g_assert_nonnull(strstr(m2, "not a domain name"));
+	log = read_rel(fs, "mdevctl.log");
+	g_assert_null(log);
+}
+
+static void test_hook_bad_uuid(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new();
+	g_autofree char *message = NULL;
+
+	g_assert_cmpint(hook("<domain><devices><hostdev type='mdev'><source>"
+			     "<address uuid='../../x'/></source></hostdev>"
+			     "</devices></domain>", "vm1", "prepare", "begin",
+			     &message), ==, 1);
+	g_assert_nonnull(strstr(message, "is not a UUID"));
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/xml/hostdev", test_hostdev);
+	g_test_add_func("/xml/nodedev", test_nodedev);
+	g_test_add_func("/xml/schemas", test_schemas);
+	g_test_add_func("/xml/validate-errors", test_validate_errors);
+	g_test_add_func("/hook/cycle", test_hook_cycle);
+	g_test_add_func("/hook/start-fails", test_hook_start_fails);
+	g_test_add_func("/hook/malformed", test_hook_malformed);
+	g_test_add_func("/hook/bad-uuid", test_hook_bad_uuid);
+	return g_test_run();
+}

@@ -6,7 +6,8 @@
 rm -rf /root/src /root/build
 cp -a "$VMTEST_SRC" /root/src
 check "meson setup" meson setup /root/build /root/src \
-	--prefix=/usr --sysconfdir=/etc --localstatedir=/var -Dvm_tests=disabled
+	--prefix=/usr --sysconfdir=/etc --localstatedir=/var \
+	-Dvm_tests=disabled -Dtests=disabled
 check "meson compile" meson compile -C /root/build
 check "meson install" meson install -C /root/build
 version=$(meson introspect --projectinfo /root/build | jq -r .version)

@@ -138,5 +138,16 @@ mdev_create() { echo "$2" >"$(mdev_type_dir "$1")/create"; }
 mdev_remove() { echo 1 >"/sys/bus/mdev/devices/$1/remove"; }
 mdev_exists() { test -e "/sys/bus/mdev/devices/$1"; }
 # wrap BDF: bind BDF to vfio-mdev-pci (loading the module first).
-wrap() { modprobe vfio_mdev_pci && pci_bind "$1" vfio-mdev-pci; }
+wrap() { udevadm settle -t 60; modprobe vfio_mdev_pci && pci_bind "$1" vfio-mdev-pci; }
 driver_is() { [ "$(pci_driver "$1")" = "$2" ]; }
+# wrap_create BDF UUID: wrap BDF and create its mdev.
+wrap_create() { wrap "$1" && mdev_create "$1" "$2"; }
+
+# The installed tool.
+VMP=/usr/bin/vfio-mdev-pci
+# mono_of PATTERN: the monotonic time (s) of the first journal line of this
+# boot matching PATTERN (kernel and services share this clock).
+mono_of() {
+	journalctl -b -o short-monotonic --no-pager 2>/dev/null |
+		grep -m1 -E "$1" | sed -E 's/^\[ *([0-9.]+)\].*/\1/'
+}

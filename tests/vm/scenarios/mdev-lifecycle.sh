@@ -22,7 +22,6 @@ hold_start() {
 hold_end() {
 	wait "$hold_pid" && grep -q 'request received' "$held.out"
 }
-rewrap() { pci_bind "$1" vfio-mdev-pci && mdev_create "$1" "$2"; }
 works() { "$VFIO_CLIENT" test "$1" --tests "$quick" >/dev/null 2>&1; }
 
 check "wrap $edu" wrap "$edu"
@@ -60,7 +59,7 @@ check "client holds the mdev" hold_start "$u1"
 check "unbind the parent while held completes" \
 	timeout 60 sh -c "echo $edu >/sys/bus/pci/drivers/vfio-mdev-pci/unbind"
 check "the holder got the request and let go" hold_end
-check "rebind and create" rewrap "$edu" "$u1"
+check "rebind and create" wrap_create "$edu" "$u1"
 check "device works after unbind/rebind" works "$u1"
 
 # The module cannot go while a device is open, and goes cleanly when not.
@@ -112,12 +111,12 @@ replug() {
 check "hot-unplug the parent with an idle mdev" unplug
 check "mdev gone with its parent" sh -c "! test -e /sys/bus/mdev/devices/$u1"
 check "hot-plug it back" replug
-check "wrap and create on the new device" rewrap "$edu" "$u1"
+check "wrap and create on the new device" wrap_create "$edu" "$u1"
 check "client holds the mdev" hold_start "$u1"
 check "hot-unplug the parent while held" unplug
 check "the holder got the request and let go" hold_end
 check "hot-plug it back again" replug
-check "wrap and create on the new device" rewrap "$edu" "$u1"
+check "wrap and create on the new device" wrap_create "$edu" "$u1"
 check "device works after hot-plug" works "$u1"
 
 check "clean up" sh -c "echo 1 >/sys/bus/mdev/devices/$u1/remove"

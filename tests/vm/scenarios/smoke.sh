@@ -5,7 +5,7 @@
 
 check "IOMMU is on (DMAR groups exist)" test -n "$(ls /sys/kernel/iommu_groups)"
 nics=$(pci_find 8086:100e)
-diag "e1000 functions: $(echo $nics)"
+diag "e1000 functions: $(echo "$nics" | tr "\n" " ")"
 check "two e1000 functions" test "$(echo "$nics" | wc -w)" = 2
 n0=$(echo "$nics" | sed -n 1p)
 n1=$(echo "$nics" | sed -n 2p)

@@ -1,0 +1,45 @@
+# shellcheck shell=sh
+# libvirt helpers for scenarios: small diskless TCG domains (type='qemu')
+# started paused, so the domain's QEMU realizes its hostdevs and holds
+# them.  Sourced after lib.sh.
+VIRSH="virsh -q -c qemu:///system"
+
+# hostdev_pci BDF / hostdev_mdev UUID: <hostdev> elements (managed='no':
+# the scenario decides the drivers).
+hostdev_pci() {
+	_b=${1#*:}
+	printf "<hostdev mode='subsystem' type='pci' managed='no'><source><address domain='0x%s' bus='0x%s' slot='0x%s' function='0x%s'/></source></hostdev>\n" \
+		"${1%%:*}" "${_b%%:*}" "$(echo "$_b" | cut -d: -f2 | cut -d. -f1)" "${1##*.}"
+}
+hostdev_mdev() {
+	printf "<hostdev mode='subsystem' type='mdev' model='vfio-pci'><source><address uuid='%s'/></source></hostdev>\n" "$1"
+}
+
+# domain_xml NAME VIOMMU(yes|no) HOSTDEV...: a 128 MiB diskless domain.
+domain_xml() {
+	_name=$1 _viommu=$2
+	shift 2
+	echo "<domain type='qemu'><name>$_name</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>"
+	echo "<os><type arch='x86_64' machine='q35'>hvm</type></os>"
+	[ "$_viommu" = yes ] && echo "<features><ioapic driver='qemu'/></features>"
+	echo "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
+	for _h in "$@"; do echo "$_h"; done
+	[ "$_viommu" = yes ] && echo "<iommu model='intel'><driver caching_mode='on' intremap='on'/></iommu>"
+	echo "<controller type='usb' model='none'/><memballoon model='none'/><graphics type='none'/>"
+	echo "</devices></domain>"
+}
+
+# dom_start NAME VIOMMU HOSTDEV...: define and start paused; the output of
+# virsh (its error on failure) goes to $T_STATE/NAME.out.
+dom_start() {
+	_name=$1
+	domain_xml "$@" >"$T_STATE/$_name.xml"
+	$VIRSH define "$T_STATE/$_name.xml" >"$T_STATE/$_name.out" 2>&1 &&
+		$VIRSH start --paused "$_name" >>"$T_STATE/$_name.out" 2>&1
+}
+dom_stop() {
+	$VIRSH destroy "$1" >/dev/null 2>&1
+	$VIRSH undefine "$1" >/dev/null 2>&1
+	return 0
+}
+dom_error() { grep -m1 -i 'error' "$T_STATE/$1.out" | cut -c1-200; }

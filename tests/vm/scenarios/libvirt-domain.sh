@@ -1,0 +1,63 @@
+#!/bin/sh
+# A libvirt domain (L2 QEMU, paused) with our mdev as a hostdev: start and
+# destroy, hot-plug ten times, and the qemu hook starting a defined but
+# inactive mdev and stopping it again.
+. "$(dirname "$0")/../guest/lib.sh"
+. "$(dirname "$0")/../guest/libvirt.sh"
+
+edu=$(pci_find 1234:11e8 | sed -n 1p)
+group=$(pci_group "$edu")
+u=$(new_uuid)
+qemu_pid() { pgrep -f "guest=$1" | head -1; }
+vfio_fds() { ls -l "/proc/$1/fd" 2>/dev/null | grep -c "/dev/vfio/$group"; }
+
+check "define and start our mdev" sh -c "$VMP define $edu --uuid $u >/dev/null && mdevctl start -u $u"
+"$VMP" hostdev-xml "$u" >"$T_STATE/hostdev.xml"
+check "hostdev XML validates" "$VMP" validate "$T_STATE/hostdev.xml"
+
+check "start --paused with the mdev hostdev" dom_start dom1 no "$(cat "$T_STATE/hostdev.xml")"
+pid=$(qemu_pid dom1)
+diag "QEMU pid $pid holds $(vfio_fds "$pid") fd(s) on /dev/vfio/$group"
+check "L2 QEMU holds /dev/vfio/$group" test "$(vfio_fds "$pid")" -ge 1
+check "the group is busy for others" sh -c "! $VFIO_CLIENT group-status $group"
+check "virsh destroy" $VIRSH destroy dom1
+check "group released" wait_for 20 "$VFIO_CLIENT" group-status "$group"
+dom_stop dom1
+
+check "start an empty domain" dom_start dom2 no
+pid=$(qemu_pid dom2)
+base=$(vfio_fds "$pid")
+i=0
+fail=
+while [ $i -lt 10 ]; do
+	$VIRSH attach-device dom2 "$T_STATE/hostdev.xml" --live >"$T_STATE/out" 2>&1 ||
+		{ fail="attach $i: $(cat "$T_STATE/out")"; break; }
+	[ "$(vfio_fds "$pid")" -ge 1 ] || { fail="attach $i: no /dev/vfio fd"; break; }
+	$VIRSH detach-device dom2 "$T_STATE/hostdev.xml" --live >"$T_STATE/out" 2>&1 ||
+		{ fail="detach $i: $(cat "$T_STATE/out")"; break; }
+	wait_for 20 sh -c "[ \$(ls -l /proc/$pid/fd | grep -c /dev/vfio/$group) = $base ]" ||
+		{ fail="detach $i: /dev/vfio fd still open"; break; }
+	i=$((i + 1))
+done
+check "attach-device/detach-device --live ten times${fail:+ ($fail)}" test -z "$fail"
+check "no fd leaked" test "$(vfio_fds "$pid")" = "$base"
+dom_stop dom2
+check_tap "the mdev still works" "$VFIO_CLIENT" test "$u" --tests open,dma,msi
+
+# The hook: a defined but inactive mdev is started for the domain and
+# stopped after it (a manual definition, so the parent is given back).
+check "stop and undefine" sh -c "mdevctl stop -u $u && mdevctl undefine -u $u"
+check "$edu given back (no driver)" sh -c "! test -e /sys/bus/pci/devices/$edu/driver"
+h=$(new_uuid)
+check "define a manual mdev $h" "$VMP" define "$edu" --uuid "$h"
+check "not active" sh -c "! test -e /sys/bus/mdev/devices/$h"
+check "start a domain that uses it: the hook starts it" \
+	dom_start dom3 no "$("$VMP" hostdev-xml "$h")"
+check "mdev active while the domain runs" mdev_exists "$h"
+check "hook recorded what it started" sh -c "grep -rq $h /run/vfio-mdev-pci/hook/"
+check "virsh destroy" $VIRSH destroy dom3
+check "the hook stopped the mdev" wait_for 30 sh -c "! test -e /sys/bus/mdev/devices/$h"
+check "parent given back" wait_for 10 sh -c "! test -e /sys/bus/pci/devices/$edu/driver"
+dom_stop dom3
+check "undefine" mdevctl undefine -u "$h"
+done_testing

@@ -1,0 +1,28 @@
+#!/bin/sh
+# mdevctl start/stop of a manual definition: the callout binds the parent
+# to vfio-mdev-pci on start and gives it back to its original driver
+# (e1000) on stop.
+. "$(dirname "$0")/../guest/lib.sh"
+
+nic=$(pci_find 8086:100e | sed -n 1p)
+check "$nic starts on e1000" driver_is "$nic" e1000
+u=$(new_uuid)
+check "define (manual) on $nic" "$VMP" define "$nic" --uuid "$u"
+check "definition is of our type" grep -q vfio-mdev-pci-type1 "/etc/mdevctl.d/$nic/$u"
+check "$nic still on e1000 after define" driver_is "$nic" e1000
+check "mdevctl start" mdevctl start -u "$u"
+check "mdev active" mdev_exists "$u"
+check "$nic now on vfio-mdev-pci" driver_is "$nic" vfio-mdev-pci
+check "original driver remembered" grep -q e1000 "/run/vfio-mdev-pci/$nic.driver"
+check "mdevctl list shows it" sh -c "mdevctl list | grep -q $u"
+check "mdevctl types shows our type" sh -c "mdevctl types | grep -q vfio-mdev-pci-type1"
+check "mdevctl stop" mdevctl stop -u "$u"
+check "mdev gone" sh -c "! test -e /sys/bus/mdev/devices/$u"
+check "$nic given back to e1000" wait_for 10 driver_is "$nic" e1000
+check "network interface back" sh -c "ls /sys/bus/pci/devices/$nic/net/"
+check "start again" mdevctl start -u "$u"
+check "and stop again" mdevctl stop -u "$u"
+check "back on e1000 again" wait_for 10 driver_is "$nic" e1000
+check "undefine" mdevctl undefine -u "$u"
+check "definition gone" sh -c "! test -e /etc/mdevctl.d/$nic/$u"
+done_testing

@@ -1,0 +1,57 @@
+#!/bin/sh
+# mdevctl define --auto, reboot, and the mdevs are active after boot, bound
+# to vfio-mdev-pci, with DMA working: for an edu and for an igb VF whose
+# VFs a user's udev rule creates at boot (docs/sriov-at-boot.md).
+. "$(dirname "$0")/../guest/lib.sh"
+
+edu=$(pci_find 1234:11e8 | sed -n 1p)
+pf=$(pci_find 8086:10c9 | sed -n 1p)
+
+case $(phase) in
+start)
+	diag "mdevctl: $(dpkg -L mdevctl | grep -E 'bin/' | tr '\n' ' ')"
+	diag "its udev rule: $(grep -h RUN /usr/lib/udev/rules.d/*mdevctl* 2>/dev/null | tr '\n' ' ')"
+	new_uuid >"$T_STATE/u-edu"
+	new_uuid >"$T_STATE/u-vf"
+	u_edu=$(cat "$T_STATE/u-edu")
+	u_vf=$(cat "$T_STATE/u-vf")
+	check "define --auto on edu $edu" "$VMP" define "$edu" --uuid "$u_edu" --auto
+	check "mdevctl has the definition" sh -c "mdevctl list -d | grep -q $u_edu"
+	# The user's rule: two VFs on the igb at every boot.
+	cat >/etc/udev/rules.d/70-igb-vfs.rules <<'EOT'
+ACTION=="add", SUBSYSTEM=="pci", ATTR{vendor}=="0x8086", ATTR{device}=="0x10c9", ATTR{sriov_numvfs}="2"
+EOT
+	check "enable VFs to learn their address" sh -c "echo 2 >/sys/bus/pci/devices/$pf/sriov_numvfs"
+	vf=$(basename "$(readlink "/sys/bus/pci/devices/$pf/virtfn0")")
+	echo "$vf" >"$T_STATE/vf"
+	check "define --auto on VF $vf" "$VMP" define "$vf" --uuid "$u_vf" --auto
+	check "no mdev active before the reboot" sh -c "! test -e /sys/bus/mdev/devices/$u_edu"
+	reboot_then after-boot
+	;;
+after-boot)
+	u_edu=$(cat "$T_STATE/u-edu")
+	u_vf=$(cat "$T_STATE/u-vf")
+	vf=$(cat "$T_STATE/vf")
+	check "edu mdev active after boot" wait_for 120 mdev_exists "$u_edu"
+	check "VF mdev active after boot" wait_for 120 mdev_exists "$u_vf"
+	check "edu on vfio-mdev-pci" driver_is "$edu" vfio-mdev-pci
+	check "VF on vfio-mdev-pci" driver_is "$vf" vfio-mdev-pci
+	check "mdevctl lists both active" sh -c "mdevctl list | grep -q $u_edu && mdevctl list | grep -q $u_vf"
+	check_tap "edu mdev after boot" "$VFIO_CLIENT" test "$u_edu" --tests open,edu-ident,dma,msi
+	check_tap "VF mdev after boot" "$VFIO_CLIENT" open "$u_vf"
+	for d in "$edu" "$vf"; do
+		t0=$(mono_of "pci $d: \[")
+		t1=$(mono_of "Finished vfio-mdev-pci-start@$d.service")
+		diag "$d: PCI device at ${t0:-?} s, its mdevs active at ${t1:-?} s (monotonic): $(echo "${t1:-0} ${t0:-0}" | awk '{ printf "%.2f", $1 - $2 }') s"
+	done
+	diag "$(systemd-analyze 2>/dev/null | head -1)"
+	check "journal has the start units" test -n "$(mono_of "Finished vfio-mdev-pci-start@$edu.service")"
+	# Back to a clean guest for the scenarios that follow.
+	rm -f /etc/udev/rules.d/70-igb-vfs.rules
+	check "undefine and stop" sh -c "mdevctl stop -u $u_edu && mdevctl stop -u $u_vf && mdevctl undefine -u $u_edu && mdevctl undefine -u $u_vf"
+	check "give the edu back" "$VMP" unbind "$edu" --restore
+	"$VMP" unbind "$vf" --restore >/dev/null 2>&1
+	echo 0 >"/sys/bus/pci/devices/$pf/sriov_numvfs"
+	done_testing
+	;;
+esac

@@ -210,6 +210,7 @@ int cmd_hold(int argc, char **argv)
 
 	switch (wait_release(req_fd, sig_fd, seconds, &signo, &err)) {
 	case HELD_REQUEST:
+		s.going = true;
 		tap_diag("request received");
 		tap_result(&tap, true, "%s: released on the kernel's request",
 			   dev.name);

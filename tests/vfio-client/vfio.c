@@ -258,7 +258,8 @@ int vc_session_close(struct vc_session *s, struct vc_err *err)
 	for (i = s->ngroups; i-- > 0;) {
 		g = &s->groups[i];
 		if (g->attached &&
-		    ioctl(g->fd, VFIO_GROUP_UNSET_CONTAINER) && !ret)
+		    ioctl(g->fd, VFIO_GROUP_UNSET_CONTAINER) && !ret &&
+		    !(s->going && (errno == EINVAL || errno == ENODEV)))
 			ret = vc_fail_errno(err,
 					    "group %u: VFIO_GROUP_UNSET_CONTAINER",
 					    g->id);

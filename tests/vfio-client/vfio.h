@@ -39,6 +39,12 @@ struct vc_session {
 	size_t ndevices;
 	struct vc_group groups[VC_MAX_DEVICES];
 	struct vc_device devices[VC_MAX_DEVICES];
+	/*
+	 * The kernel asked for the device back (request eventfd): once our
+	 * device fd is closed, its removal may detach the group from the
+	 * container before we do, so UNSET_CONTAINER may find none.
+	 */
+	bool going;
 };
 
 /* Called after each step that worked, with a one-line description. */

@@ -145,9 +145,13 @@ wrap_create() { wrap "$1" && mdev_create "$1" "$2"; }
 
 # The installed tool.
 VMP=/usr/bin/vfio-mdev-pci
-# mono_of PATTERN: the monotonic time (s) of the first journal line of this
-# boot matching PATTERN (kernel and services share this clock).
+# mono_of PATTERN: the time since boot (s) of the first journal line of
+# this boot matching PATTERN.  Kernel lines come from this boot's saved
+# kernel log (guest/run.sh clears the ring buffer), which uses the same
+# clock.
 mono_of() {
-	journalctl -b -o short-monotonic --no-pager 2>/dev/null |
-		grep -m1 -E "$1" | sed -E 's/^\[ *([0-9.]+)\].*/\1/'
+	{
+		cat "$VMTEST_OUT/results/boot-$(cat /var/lib/vmtest/boots).dmesg"
+		journalctl -b -o short-monotonic --no-pager
+	} 2>/dev/null | grep -m1 -E "$1" | sed -E 's/^\[ *([0-9.]+)\].*/\1/'
 }

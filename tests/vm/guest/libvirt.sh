@@ -25,7 +25,7 @@ domain_xml() {
 	echo "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
 	for _h in "$@"; do echo "$_h"; done
 	[ "$_viommu" = yes ] && echo "<iommu model='intel'><driver caching_mode='on' intremap='on'/></iommu>"
-	echo "<controller type='usb' model='none'/><memballoon model='none'/><graphics type='none'/>"
+	echo "<controller type='usb' model='none'/><memballoon model='none'/>"
 	echo "</devices></domain>"
 }
 
@@ -34,8 +34,12 @@ domain_xml() {
 dom_start() {
 	_name=$1
 	domain_xml "$@" >"$T_STATE/$_name.xml"
-	$VIRSH define "$T_STATE/$_name.xml" >"$T_STATE/$_name.out" 2>&1 &&
-		$VIRSH start --paused "$_name" >>"$T_STATE/$_name.out" 2>&1
+	if $VIRSH define "$T_STATE/$_name.xml" >"$T_STATE/$_name.out" 2>&1 &&
+		$VIRSH start --paused "$_name" >>"$T_STATE/$_name.out" 2>&1; then
+		return 0
+	fi
+	cat "$T_STATE/$_name.out" >&2
+	return 1
 }
 dom_stop() {
 	$VIRSH destroy "$1" >/dev/null 2>&1

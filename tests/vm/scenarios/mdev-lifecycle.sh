@@ -20,7 +20,10 @@ hold_start() {
 }
 # hold_end: the client must have been asked, have let go and exited 0.
 hold_end() {
-	wait "$hold_pid" && grep -q 'request received' "$held.out"
+	wait "$hold_pid" && grep -q 'request received' "$held.out" || {
+		cat "$held.out"
+		return 1
+	}
 }
 works() { "$VFIO_CLIENT" test "$1" --tests "$quick" >/dev/null 2>&1; }
 

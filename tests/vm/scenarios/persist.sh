@@ -19,7 +19,7 @@ start)
 	check "mdevctl has the definition" sh -c "mdevctl list -d | grep -q $u_edu"
 	# The user's rule: two VFs on the igb at every boot.
 	cat >/etc/udev/rules.d/70-igb-vfs.rules <<'EOT'
-ACTION=="add", SUBSYSTEM=="pci", ATTR{vendor}=="0x8086", ATTR{device}=="0x10c9", ATTR{sriov_numvfs}="2"
+ACTION=="bind", SUBSYSTEM=="pci", DRIVER=="igb", ATTR{sriov_numvfs}="2"
 EOT
 	check "enable VFs to learn their address" sh -c "echo 2 >/sys/bus/pci/devices/$pf/sriov_numvfs"
 	vf=$(basename "$(readlink "/sys/bus/pci/devices/$pf/virtfn0")")
@@ -45,6 +45,9 @@ after-boot)
 		diag "$d: PCI device at ${t0:-?} s, its mdevs active at ${t1:-?} s (monotonic): $(echo "${t1:-0} ${t0:-0}" | awk '{ printf "%.2f", $1 - $2 }') s"
 	done
 	diag "$(systemd-analyze 2>/dev/null | head -1)"
+	journalctl -b -o short-monotonic --no-pager -u 'vfio-mdev-pci-*' \
+		-t mdevctl 2>/dev/null | tail -n 40 | sed 's/^/#   /'
+	dmesg | grep -E 'igb|vfio' | tail -n 20 | sed 's/^/#   /'
 	check "journal has the start units" test -n "$(mono_of "Finished vfio-mdev-pci-start@$edu.service")"
 	# Back to a clean guest for the scenarios that follow.
 	rm -f /etc/udev/rules.d/70-igb-vfs.rules

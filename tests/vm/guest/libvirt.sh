@@ -4,15 +4,21 @@
 # them.  Sourced after lib.sh.
 VIRSH="virsh -q -c qemu:///system"
 
-# hostdev_pci BDF / hostdev_mdev UUID: <hostdev> elements (managed='no':
-# the scenario decides the drivers).
+# hostdev_pci BDF [SLOT] / hostdev_mdev UUID [SLOT]: <hostdev> elements
+# (managed='no': the scenario decides the drivers).  With SLOT the device
+# sits at 00:SLOT.0 in L2, on the root bus like a plain QEMU -device, so
+# that two devices get two address spaces under a vIOMMU; without, libvirt
+# places it (a conventional PCI device goes behind a PCIe-to-PCI bridge).
+l2_address() {
+	[ -n "$1" ] && printf "<address type='pci' domain='0x0000' bus='0x00' slot='0x%02x' function='0x0'/>" "$1"
+}
 hostdev_pci() {
 	_b=${1#*:}
-	printf "<hostdev mode='subsystem' type='pci' managed='no'><source><address domain='0x%s' bus='0x%s' slot='0x%s' function='0x%s'/></source></hostdev>\n" \
-		"${1%%:*}" "${_b%%:*}" "$(echo "$_b" | cut -d: -f2 | cut -d. -f1)" "${1##*.}"
+	printf "<hostdev mode='subsystem' type='pci' managed='no'><source><address domain='0x%s' bus='0x%s' slot='0x%s' function='0x%s'/></source>%s</hostdev>\n" \
+		"${1%%:*}" "${_b%%:*}" "$(echo "$_b" | cut -d: -f2 | cut -d. -f1)" "${1##*.}" "$(l2_address "${2:-}")"
 }
 hostdev_mdev() {
-	printf "<hostdev mode='subsystem' type='mdev' model='vfio-pci'><source><address uuid='%s'/></source></hostdev>\n" "$1"
+	printf "<hostdev mode='subsystem' type='mdev' model='vfio-pci'><source><address uuid='%s'/></source>%s</hostdev>\n" "$1" "$(l2_address "${2:-}")"
 }
 
 # domain_xml NAME VIOMMU(yes|no) HOSTDEV...: a 128 MiB diskless domain.
@@ -25,6 +31,8 @@ domain_xml() {
 	echo "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
 	for _h in "$@"; do echo "$_h"; done
 	[ "$_viommu" = yes ] && echo "<iommu model='intel'><driver caching_mode='on' intremap='on'/></iommu>"
+	# Two empty root ports: room for hot-plugged devices.
+	echo "<controller type='pci' model='pcie-root-port'/><controller type='pci' model='pcie-root-port'/>"
 	echo "<controller type='usb' model='none'/><memballoon model='none'/>"
 	echo "</devices></domain>"
 }
@@ -46,4 +54,6 @@ dom_stop() {
 	$VIRSH undefine "$1" >/dev/null 2>&1
 	return 0
 }
-dom_error() { grep -m1 -i 'error' "$T_STATE/$1.out" | cut -c1-200; }
+# dom_error NAME: virsh's error lines, joined (the first only says which
+# call failed).
+dom_error() { grep -i 'error' "$T_STATE/$1.out" | tr '\n' ' ' | cut -c1-400; }

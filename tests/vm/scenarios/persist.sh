@@ -39,16 +39,22 @@ after-boot)
 	check "mdevctl lists both active" sh -c "mdevctl list | grep -q $u_edu && mdevctl list | grep -q $u_vf"
 	check_tap "edu mdev after boot" "$VFIO_CLIENT" test "$u_edu" --tests open,edu-ident,dma,msi
 	check_tap "VF mdev after boot" "$VFIO_CLIENT" open "$u_vf"
+	# From the device's appearance (kernel), and from udev's coldplug
+	# (systemd-udev-trigger), to its mdev being active (the start unit
+	# finished).
+	t_trig=$(mono_of "Starting systemd-udev-trigger.service|Starting.*Coldplug All udev Devices")
 	for d in "$edu" "$vf"; do
 		t0=$(mono_of "pci $d: \[")
-		t1=$(mono_of "Finished vfio-mdev-pci-start@$d.service")
-		diag "$d: PCI device at ${t0:-?} s, its mdevs active at ${t1:-?} s (monotonic): $(echo "${t1:-0} ${t0:-0}" | awk '{ printf "%.2f", $1 - $2 }') s"
+		t1=$(mono_of "Starting vfio-mdev-pci-bind@$d.service|Starting.*Bind PCI device $d")
+		t2=$(mono_of "Finished vfio-mdev-pci-start@$d.service|Finished.*persistent mdevs of vfio-mdev-pci parent $d")
+		echo "${t0:-0} ${t_trig:-0} ${t1:-0} ${t2:-0}" | awk -v d="$d" '{
+			printf "# %s: appeared %.1f s, coldplug %.1f s, rebind started %.1f s, mdev active %.1f s after boot: %.1f s after it appeared, %.1f s after coldplug began\n",
+				d, $1, $2, $3, $4, $4 - $1, $4 - ($1 > $2 ? $1 : $2) }'
 	done
 	diag "$(systemd-analyze 2>/dev/null | head -1)"
-	journalctl -b -o short-monotonic --no-pager -u 'vfio-mdev-pci-*' \
-		-t mdevctl 2>/dev/null | tail -n 40 | sed 's/^/#   /'
-	dmesg | grep -E 'igb|vfio' | tail -n 20 | sed 's/^/#   /'
-	check "journal has the start units" test -n "$(mono_of "Finished vfio-mdev-pci-start@$edu.service")"
+	journalctl -b -o short-monotonic --no-pager 2>/dev/null |
+		grep -E 'vfio-mdev-pci|mdevctl' | tail -n 30 | sed 's/^/#   /'
+	check "journal has the start units" test -n "$(mono_of "vfio-mdev-pci-start@$edu.service")"
 	# Back to a clean guest for the scenarios that follow.
 	rm -f /etc/udev/rules.d/70-igb-vfs.rules
 	check "undefine and stop" sh -c "mdevctl stop -u $u_edu && mdevctl stop -u $u_vf && mdevctl undefine -u $u_edu && mdevctl undefine -u $u_vf"

@@ -34,13 +34,14 @@ run_vms() {	# run_vms MODE VIOMMU DEVS-OF-VM1 [DEVS-OF-VM2]
 	_i=0 _err='' _started=''
 	for _devs in "$@"; do
 		_i=$((_i + 1))
-		_args='' _hds=''
+		_args='' _hds='' _slot=4
 		for _d in $_devs; do
+			_slot=$((_slot + 1))
 			case $_d in
 			*-*-*-*-*) _args="$_args $(l2_mdev "$_d")"
-				_hds="$_hds|$(hostdev_mdev "$_d")" ;;
+				_hds="$_hds|$(hostdev_mdev "$_d" $_slot)" ;;
 			*) _args="$_args $(l2_pci "$_d")"
-				_hds="$_hds|$(hostdev_pci "$_d")" ;;
+				_hds="$_hds|$(hostdev_pci "$_d" $_slot)" ;;
 			esac
 		done
 		if [ "$_mode" = qemu ]; then

@@ -24,10 +24,24 @@ printf '[Journal]\nStorage=volatile\n' \
 # the tests change.  Only active with vmtest=1 on the kernel cmdline.
 cat >"$root/usr/local/sbin/vmtest-boot" <<'EOT'
 #!/bin/sh
-set -e
+# The virtio-9p devices may not be probed yet when this runs ("9pnet_virtio:
+# no channels available"): retry, and power off loudly if they never come,
+# so that the host sees an error instead of a guest waiting forever.
+mount9p() {
+	mountpoint -q "/mnt/$1" && return 0
+	i=0
+	while [ $i -lt 60 ]; do
+		mount -t 9p -o "trans=virtio,version=9p2000.L,msize=262144$2" "$1" "/mnt/$1" && return 0
+		udevadm settle -t 5 || sleep 1
+		i=$((i + 1))
+	done
+	echo "VMTEST: FATAL: cannot mount the 9p share '$1'" >/dev/kmsg
+	systemctl poweroff -ff
+	exit 1
+}
 mkdir -p /mnt/src /mnt/out
-mountpoint -q /mnt/src || mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro src /mnt/src
-mountpoint -q /mnt/out || mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /mnt/out
+mount9p src ,ro
+mount9p out ""
 exec /bin/sh /mnt/src/tests/vm/guest/run.sh
 EOT
 chmod 755 "$root/usr/local/sbin/vmtest-boot"

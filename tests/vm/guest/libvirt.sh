@@ -31,7 +31,9 @@ domain_xml() {
 	echo "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
 	for _h in "$@"; do echo "$_h"; done
 	[ "$_viommu" = yes ] && echo "<iommu model='intel'><driver caching_mode='on' intremap='on'/></iommu>"
-	# Two empty root ports: room for hot-plugged devices.
+	# Two empty root ports: room for hot-plugged devices (naming any PCI
+	# controller makes libvirt want the root complex named too).
+	echo "<controller type='pci' index='0' model='pcie-root'/>"
 	echo "<controller type='pci' model='pcie-root-port'/><controller type='pci' model='pcie-root-port'/>"
 	echo "<controller type='usb' model='none'/><memballoon model='none'/>"
 	echo "</devices></domain>"

@@ -3,9 +3,11 @@
 # the project in it the way a user would, run the named scenarios there and
 # print one TAP stream for all of them on stdout (progress goes to stderr).
 #
-#   run.sh --suite trixie|sid [--out DIR] [--timeout SEC] SCENARIO...
+#   run.sh --suite trixie|sid|trixie-debug [--out DIR] [--timeout SEC]
+#          [--env NAME=VALUE]... SCENARIO...
 #
 # Scenarios are tests/vm/scenarios/NAME.sh; see tests/vm/README.md.
+# --env settings reach every scenario's environment (through OUT/env).
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 . "$VM_DIR/lib/accel.sh"
@@ -14,11 +16,15 @@ set -euo pipefail
 suite=trixie
 out=
 timeout=2400
+guest_env=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--suite) suite=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--env)
+		[[ $2 =~ ^[A-Z_][A-Z0-9_]*=[A-Za-z0-9_.,:/-]*$ ]] || die "bad --env '$2'"
+		guest_env+=("$2"); shift 2 ;;
 	-*) die "unknown option '$1'" ;;
 	*) break ;;
 	esac
@@ -33,6 +39,8 @@ image=$("$VM_DIR/image.sh" "$suite")
 rm -rf "$out"
 mkdir -p "$out/results" "$out/qmp"
 printf '%s\n' "$@" >"$out/plan"
+: >"$out/env"
+[ ${#guest_env[@]} = 0 ] || printf '%s\n' "${guest_env[@]}" >"$out/env"
 
 # The guest sees a clean export of the tree (tracked and untracked files
 # that git does not ignore), never our build directories.
@@ -57,6 +65,18 @@ kvm) accel_args=(-accel kvm -cpu host) ;;
 *) accel_args=(-accel "$accel" -cpu max) ;;
 esac
 
+# The debug kernel: report every KASAN error, not only the first (a
+# report before our module loads must not hide one after it); keep all
+# of a scenario's kernel log (DEBUG_KOBJECT_RELEASE logs every kobject
+# release); and use 4-level paging: with -cpu max the guest has LA57, and
+# inline KASAN under 5-level paging gives a false "wild-memory-access"
+# report in handle_edge_irq early in some boots (an interrupt during
+# identify_cpu), which also switches lockdep off for the whole boot.
+cmdline_extra=
+case $suite in
+*-debug) cmdline_extra=" kasan_multi_shot log_buf_len=16M no5lvl" ;;
+esac
+
 qmp_sock=$out/qmp.sock
 qemu_args=(
 	-M q35,kernel-irqchip=split -nodefaults -no-user-config
@@ -65,7 +85,7 @@ qemu_args=(
 	# The IOMMU must come before the devices it translates for.
 	-device intel-iommu,intremap=on,caching-mode=on
 	-kernel "$image/vmlinuz" -initrd "$image/initrd.img"
-	-append "root=/dev/vda rw console=ttyS0 intel_iommu=on panic=-1 vmtest=1 systemd.mask=serial-getty@ttyS0.service systemd.show_status=0 loglevel=5 printk.devkmsg=on"
+	-append "root=/dev/vda rw console=ttyS0 intel_iommu=on panic=-1 vmtest=1 systemd.mask=serial-getty@ttyS0.service systemd.show_status=0 loglevel=5 printk.devkmsg=on$cmdline_extra"
 	-drive "file=$out/disk.qcow2,if=none,id=disk,format=qcow2,cache=unsafe"
 	-device virtio-blk-pci,drive=disk
 	-virtfs "local,path=$src,mount_tag=src,security_model=none,readonly=on"
@@ -84,7 +104,9 @@ qemu_args=(
 	-device pcie-root-port,id=rp-igb,bus=pcie.0,chassis=3,slot=3
 	-device igb,id=igb0,bus=rp-igb
 	-qmp "unix:$qmp_sock,server=on,wait=off"
-	-serial "file:$out/console.log"
+	# Appended, so that the log of a boot survives the next one.
+	-chardev "file,id=console,path=$out/console.log,append=on"
+	-serial chardev:console
 )
 
 # Guest-initiated QMP: a scenario drops qmp/req-N.json into the shared
@@ -105,7 +127,9 @@ qmp_server() {
 
 # Show the guest's progress markers as they arrive.
 progress() {
-	tail -n +1 -F "$out/console.log" 2>/dev/null |
+	# --pid: tail (and so sed) ends with us, even if we are killed;
+	# an orphaned sed would hold the caller's stderr pipe open.
+	tail -n +1 -F --pid=$$ "$out/console.log" 2>/dev/null |
 		sed -un 's/^.*VMTEST: /    guest: /p' >&2
 }
 
@@ -117,6 +141,7 @@ progress_pid=$!
 trap 'kill $qmp_pid $progress_pid 2>/dev/null || true' EXIT
 
 start=$SECONDS
+boot_limit=${VMTEST_BOOT_TIMEOUT:-900}
 boots=0
 env_error=
 while :; do
@@ -127,7 +152,22 @@ while :; do
 	[ $left -gt 0 ] || { env_error="time limit of ${timeout}s reached"; break; }
 	rc=0
 	timeout "$left" qemu-system-x86_64 "${qemu_args[@]}" \
-		>>"$out/qemu.log" 2>&1 </dev/null || rc=$?
+		>>"$out/qemu.log" 2>&1 </dev/null &
+	qemu_pid=$!
+	# A guest that never reaches its test runner (a hang in early boot)
+	# is an environment error now, not at the end of the time limit.
+	boot_start=$SECONDS
+	while kill -0 "$qemu_pid" 2>/dev/null; do
+		if [ $((SECONDS - boot_start)) -ge "$boot_limit" ] &&
+			! grep -q "VMTEST: boot $boots reached" "$out/console.log"; then
+			kill "$qemu_pid"
+			env_error="boot $boots did not reach the test runner within ${boot_limit}s"
+			break
+		fi
+		sleep 2
+	done
+	wait "$qemu_pid" || rc=$?
+	[ -z "$env_error" ] || break
 	if [ -e "$out/rebooting" ]; then
 		[ $boots -lt 10 ] || { env_error="more than 10 boots"; break; }
 		continue

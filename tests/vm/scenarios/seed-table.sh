@@ -66,6 +66,14 @@ run_vms() {	# run_vms MODE VIOMMU DEVS-OF-VM1 [DEVS-OF-VM2]
 	[ -z "$_err" ]
 }
 
+# short_error TEXT: the part of an error that says why (QEMU's vfio
+# message, or libvirt's own reason), for the table.
+short_error() {
+	[ -n "$1" ] || { echo started; return; }
+	echo "$1" | sed -E 's/.*(vfio [0-9a-f:.]+: )/\1/; s/.*(Requested operation is not valid: )/\1/' |
+		cut -c1-150
+}
+
 table=$T_STATE/table
 : >"$table"
 # row NUMBER SETUP VIOMMU EXPECT PATTERN VM-DEVICES...
@@ -81,7 +89,8 @@ row() {
 		if [ "$_got" = fail ] && ! echo "$_err" | grep -Eiq "$_pat"; then _ok=0; fi
 		printf '%s | %-13s | %-8s | %-3s | %s | %-4s | %-4s | %s\n' "$_no" \
 			"$([ "$_setup" = nic0_wrapped ] && echo vfio-mdev-pci || echo vfio-pci)" \
-			vfio-pci "$_vi" "$#" "$_expect" "$_got" "$_mode: ${_err:-started}" >>"$table"
+			vfio-pci "$_vi" "$#" "$_expect" "$_got" \
+			"$_mode: $(short_error "$_err")" >>"$table"
 		if [ $_ok = 1 ]; then
 			ok "test $_no ($_mode): expected $_expect, got $_got"
 		else

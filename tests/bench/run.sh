@@ -64,8 +64,9 @@ run_guest() {
 		env+=(--env "BENCH_${kv^^}")
 	done
 	[ ${#conf[@]} = 0 ] || say "bench counts: ${conf[*]}"
+	guest_rc=0
 	"$here/../vm/run.sh" --suite "$suite" --out "$out" --timeout 3000 \
-		"${env[@]}" bench >"$report_dir/vm.tap" || true
+		"${env[@]}" bench >"$report_dir/vm.tap" || guest_rc=$?
 	# The disk overlay and the tree's copy are large and of no further use.
 	rm -rf "$out/disk.qcow2" "$out/src"
 }
@@ -85,6 +86,11 @@ else
 		*) echo "$line" ;;
 		esac
 	done <"$report_dir/vm.tap"
+	# A guest run that failed or said nothing fails the suite even if
+	# it left figures behind.
+	[ "$guest_rc" = 0 ] || tap not-ok "guest run: tests/vm/run.sh exited $guest_rc"
+	grep -Eq '^(not )?ok ' "$report_dir/vm.tap" ||
+		tap not-ok "guest run: no results in $report_dir/vm.tap"
 fi
 
 args=()

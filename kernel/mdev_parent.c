@@ -71,13 +71,38 @@ static void vmp_parent_free(struct vmp_parent *parent)
 	vmp_parent_uncount();
 }
 
+static void vmp_parent_release(struct kref *ref)
+{
+	vmp_parent_free(container_of(ref, struct vmp_parent, ref));
+}
+
+void vmp_parent_get(struct vmp_parent *parent)
+{
+	kref_get(&parent->ref);
+}
+
+void vmp_parent_put(struct vmp_parent *parent)
+{
+	kref_put(&parent->ref, vmp_parent_release);
+}
+
 /*
- * The mdev core's release of a type kobject dereferences type->parent,
- * and with CONFIG_DEBUG_KOBJECT_RELEASE it runs seconds after
- * mdev_unregister_parent() returned. Both live in struct vmp_parent, so
- * the struct may only go once that release has run: the type gets a
- * ktype like the mdev core's whose release calls the original and then
- * frees the struct.
+ * The struct embeds the mdev core's parent and type, and three parties
+ * use it after the PCI driver's remove could free it:
+ *
+ * - mdev_unregister_parent() itself, after dropping the type kobject's
+ *   last reference: without CONFIG_DEBUG_KOBJECT_RELEASE the type's
+ *   release runs right there, before the mdev core is done with the
+ *   parent (nr_types, the kset, unreg_sem, the uevent);
+ * - the type's release, which dereferences type->parent and with
+ *   CONFIG_DEBUG_KOBJECT_RELEASE runs seconds after the parent is gone;
+ * - a vfio-pci-core device's release, which calls our ops and may run
+ *   after its mdev and the type are released (device_del() dropped its
+ *   hold on the mdev).
+ *
+ * So each holds a reference (see @ref) and module exit waits for the
+ * last. The type gets a ktype like the mdev core's whose release calls
+ * the original and then drops the type's reference.
  */
 static void vmp_type_release(struct kobject *kobj)
 {
@@ -86,8 +111,9 @@ static void vmp_type_release(struct kobject *kobj)
 
 	if (parent->mdev_type_ktype->release)
 		parent->mdev_type_ktype->release(kobj);
+	/* kobject_cleanup() is done with the ktype once this returns. */
 	kfree(parent->type_ktype);
-	vmp_parent_free(parent);
+	vmp_parent_put(parent);
 }
 
 static int vmp_type_hook_release(struct vmp_parent *parent)
@@ -106,6 +132,7 @@ static int vmp_type_hook_release(struct vmp_parent *parent)
 	if (!parent->type_ktype)
 		return -ENOMEM;
 	parent->mdev_type_ktype = mdev_ktype;
+	vmp_parent_get(parent);
 	WRITE_ONCE(parent->type.kobj.ktype, parent->type_ktype);
 	return 0;
 }
@@ -148,6 +175,7 @@ int vmp_parent_register(struct pci_dev *pdev)
 	if (!parent)
 		return -ENOMEM;
 	atomic_inc(&vmp_nr_parents);
+	kref_init(&parent->ref);
 
 	parent->pdev = pdev;
 	snprintf(parent->name, sizeof(parent->name), "%s %04x:%04x",
@@ -168,6 +196,7 @@ int vmp_parent_register(struct pci_dev *pdev)
 	if (ret)
 		goto out_erase_parent;
 
+	/* Nothing can drop the type's last reference before this. */
 	ret = vmp_type_hook_release(parent);
 	if (ret)
 		goto out_unregister_parent;
@@ -189,7 +218,7 @@ out_erase_parent:
 	xa_erase(&vmp_parents, vmp_parent_index(pdev));
 out_free_parent:
 	/* No type kobject exists when mdev_register_parent() fails. */
-	vmp_parent_free(parent);
+	vmp_parent_put(parent);
 	return ret;
 }
 
@@ -201,13 +230,13 @@ void vmp_parent_unregister(struct pci_dev *pdev)
 	WRITE_ONCE(parent->removing, true);
 	mdev_unregister_parent(&parent->mdev_parent);
 	/*
-	 * The type kobject's release frees the parent, perhaps already. No
-	 * lookup can race: the error handlers wait for the device lock that
-	 * the driver core holds around remove, and runtime PM stays resumed
-	 * while no vfio-pci-core device is registered.
+	 * No lookup can race: the error handlers wait for the device lock
+	 * that the driver core holds around remove, and runtime PM stays
+	 * resumed while no vfio-pci-core device is registered.
 	 */
 	xa_erase(&vmp_parents, vmp_parent_index(pdev));
 	pci_set_drvdata(pdev, NULL);
+	vmp_parent_put(parent);
 }
 
 int vmp_mdev_driver_register(void)
@@ -220,7 +249,7 @@ void vmp_mdev_driver_unregister(void)
 	mdev_unregister_driver(&vmp_mdev_driver);
 	/*
 	 * Every parent is unregistered by now; wait for the type kobject
-	 * releases, which run code of this module.
+	 * and vfio device releases, which run code of this module.
 	 */
 	wait_var_event(&vmp_nr_parents, !atomic_read(&vmp_nr_parents));
 }

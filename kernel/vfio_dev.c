@@ -75,10 +75,19 @@ static int vmp_match(struct vfio_device *core_vdev, char *buf)
 	return 0;
 }
 
+/* The last put may come after the mdev, its type and the parent's remove. */
+static void vmp_release_dev(struct vfio_device *core_vdev)
+{
+	struct vmp_parent *parent = to_vmp_core(core_vdev)->parent;
+
+	vfio_pci_core_release_dev(core_vdev);
+	vmp_parent_put(parent);
+}
+
 static const struct vfio_device_ops vmp_vfio_ops = {
 	.name = VMP_DRIVER_NAME,
 	.init = vfio_pci_core_init_dev,
-	.release = vfio_pci_core_release_dev,
+	.release = vmp_release_dev,
 	.open_device = vmp_open_device,
 	.close_device = vfio_pci_core_close_device,
 	.ioctl = vfio_pci_core_ioctl,
@@ -160,6 +169,8 @@ int vmp_vfio_create(struct mdev_device *mdev)
 	if (IS_ERR(vcore))
 		return PTR_ERR(vcore);
 
+	/* Dropped by vmp_release_dev(). */
+	vmp_parent_get(parent);
 	vcore->parent = parent;
 	vcore->mdev = mdev;
 	vcore->core.vdev.device.parent = &mdev->dev;

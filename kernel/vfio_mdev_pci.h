@@ -12,6 +12,7 @@
 #define VMP_VFIO_MDEV_PCI_H
 
 #include <linux/kobject.h>
+#include <linux/kref.h>
 #include <linux/mdev.h>
 #include <linux/pci.h>
 #include <linux/vfio_pci_core.h>
@@ -26,8 +27,10 @@ struct vmp_core;
  * @type: the one mdev type, directory "vfio-mdev-pci-type1"
  * @types: the type list handed to the mdev core
  * @type_ktype: the mdev core's ktype for @type but with a release that
- *	also frees this struct (see mdev_parent.c)
+ *	also drops the type's reference (see mdev_parent.c)
  * @mdev_type_ktype: the mdev core's ktype for @type
+ * @ref: held by the registration, by @type's kobject and by each
+ *	vfio-pci-core device; the last one frees this struct
  * @pdev: the PCI device
  * @core: the registered vfio-pci-core device while an mdev exists; changed
  *	under the PCI device lock (see vmp_parent_lock())
@@ -40,6 +43,7 @@ struct vmp_parent {
 	struct mdev_type *types[1];
 	const struct kobj_type *type_ktype;
 	const struct kobj_type *mdev_type_ktype;
+	struct kref ref;
 	struct pci_dev *pdev;
 	struct vmp_core *core;
 	bool removing;
@@ -69,6 +73,8 @@ bool vmp_param_disable_idle_d3(void);
 int vmp_parent_register(struct pci_dev *pdev);
 void vmp_parent_unregister(struct pci_dev *pdev);
 struct vmp_parent *vmp_parent_find(struct pci_dev *pdev);
+void vmp_parent_get(struct vmp_parent *parent);
+void vmp_parent_put(struct vmp_parent *parent);
 bool vmp_parent_lock(struct vmp_parent *parent);
 int vmp_mdev_driver_register(void);
 void vmp_mdev_driver_unregister(void);

@@ -1,17 +1,32 @@
 #!/bin/bash
 # Build (once) and print the cache directory of a guest image for SUITE
-# (trixie or sid): rootfs.img (ext4), vmlinuz, initrd.img, kernel-release.
+# (trixie, sid or trixie-debug): rootfs.img (ext4), vmlinuz, initrd.img,
+# kernel-release.
+#
+# trixie-debug is trixie with the debug kernel of debug-kernel.sh (KASAN,
+# lockdep, kmemleak, ...) in place of Debian's kernel and headers.
 #
 # The image is keyed by a hash of everything that goes into it (this
-# script, packages.txt, the suite), so it is rebuilt only when those change
-# and is shared between clones of the repository.
+# script, packages.txt, the suite, the debug kernel's cache key), so it is
+# rebuilt only when those change and is shared between clones of the
+# repository.
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
-suite=${1:?usage: image.sh trixie|sid}
-case $suite in trixie|sid) ;; *) die "unknown suite '$suite'" ;; esac
+suite=${1:?usage: image.sh trixie|sid|trixie-debug}
+dist=$suite
+kernel_debs=
+case $suite in
+trixie|sid) ;;
+trixie-debug)
+	dist=trixie
+	kernel_debs=$("$VM_DIR/debug-kernel.sh")
+	;;
+*) die "unknown suite '$suite'" ;;
+esac
 
-key=$(cat "$0" "$VM_DIR/image-customize.sh" "$VM_DIR/packages.txt" | { cat; echo "$suite"; } |
+key=$(cat "$0" "$VM_DIR/image-customize.sh" "$VM_DIR/packages.txt" |
+	{ cat; echo "$suite"; [ -z "$kernel_debs" ] || basename "$kernel_debs"; } |
 	sha256sum | cut -c1-16)
 dir=$CACHE_ROOT/images/$suite-$key
 if [ -e "$dir/done" ]; then
@@ -21,6 +36,15 @@ fi
 
 [ "$(id -u)" = 0 ] || die "building a guest image needs root (mmdebstrap --mode=root)"
 mkdir -p "$CACHE_ROOT/images"
+# One builder per image: a second run waits and uses the first one's
+# result.  A finished image is never replaced: running guests' overlays
+# point at it.
+exec 9>"$CACHE_ROOT/images/.$suite-$key.lock"
+flock 9
+if [ -e "$dir/done" ]; then
+	echo "$dir"
+	exit 0
+fi
 tmp=$(mktemp -d "$CACHE_ROOT/images/.build-$suite.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
@@ -31,14 +55,25 @@ aptopts=()
 # lag; that is harmless for a throw-away test image.
 [ "$suite" = sid ] && aptopts=(--aptopt='Acquire::Check-Valid-Until "false"')
 
+# The debug kernel replaces Debian's: its .debs go in before
+# image-customize.sh, whose update-initramfs then covers it.
+hooks=()
+if [ -n "$kernel_debs" ]; then
+	pkgs=$(grep -v '^#' "$VM_DIR/packages.txt" |
+		grep -vxE 'linux-(image|headers)-amd64' | paste -sd, -)
+	hooks=(--customize-hook="cp $kernel_debs/*.deb \"\$1/tmp/\" &&
+		chroot \"\$1\" sh -c 'dpkg -i /tmp/linux-*.deb && rm /tmp/linux-*.deb'")
+fi
+
 run_with_progress "building $suite root file system" "$tmp/mmdebstrap.log" \
 	mmdebstrap --mode=root --variant=minbase --include="$pkgs" \
 	"${aptopts[@]}" \
 	--dpkgopt='path-exclude=/usr/share/doc/*' \
 	--dpkgopt='path-exclude=/usr/share/man/*' \
 	--dpkgopt='path-exclude=/usr/share/locale/*' \
+	"${hooks[@]}" \
 	--customize-hook="sh $VM_DIR/image-customize.sh \"\$1\"" \
-	"$suite" "$tmp/root"
+	"$dist" "$tmp/root"
 
 cp "$tmp"/root/boot/vmlinuz-* "$tmp/vmlinuz"
 cp "$tmp"/root/boot/initrd.img-* "$tmp/initrd.img"

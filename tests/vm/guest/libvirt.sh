@@ -26,7 +26,13 @@ domain_xml() {
 	_name=$1 _viommu=$2
 	shift 2
 	echo "<domain type='qemu'><name>$_name</name><memory unit='MiB'>128</memory><vcpu>1</vcpu>"
-	echo "<os><type arch='x86_64' machine='q35'>hvm</type></os>"
+	if [ -n "${DOM_LINUX:-}" ]; then
+		echo "<os><type arch='x86_64' machine='q35'>hvm</type>"
+		echo "<kernel>$DOM_LINUX/vmlinuz</kernel><initrd>$DOM_LINUX/initrd</initrd>"
+		echo "<cmdline>console=ttyS0 loglevel=7 panic=-1</cmdline></os>"
+	else
+		echo "<os><type arch='x86_64' machine='q35'>hvm</type></os>"
+	fi
 	[ "$_viommu" = yes ] && echo "<features><ioapic driver='qemu'/></features>"
 	echo "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
 	for _h in "$@"; do echo "$_h"; done
@@ -36,16 +42,41 @@ domain_xml() {
 	echo "<controller type='pci' index='0' model='pcie-root'/>"
 	echo "<controller type='pci' model='pcie-root-port'/><controller type='pci' model='pcie-root-port'/>"
 	echo "<controller type='usb' model='none'/><memballoon model='none'/>"
+	[ -z "${DOM_LINUX:-}" ] ||
+		echo "<serial type='file'><source path='$(dom_console "$_name")'/><target port='0'/></serial>"
 	echo "</devices></domain>"
 }
 
-# dom_start NAME VIOMMU HOSTDEV...: define and start paused; the output of
-# virsh (its error on failure) goes to $T_STATE/NAME.out.
+# A paused domain never runs guest code, so it cannot answer a hot-unplug
+# request.  With DOM_LINUX set (see l2_linux_prepare), domains boot the
+# guest's own kernel with a busybox initramfs instead, and run: the L2
+# kernel handles PCI hot-plug by itself.
+l2_linux_prepare() {
+	DOM_LINUX=/var/lib/libvirt/images/vmtest-l2
+	rm -rf "$DOM_LINUX"
+	mkdir -p "$DOM_LINUX/root/bin"
+	cp /bin/busybox "$DOM_LINUX/root/bin/" || return 1
+	printf '#!/bin/busybox sh\n/bin/busybox echo L2-READY\nexec /bin/busybox sleep 1000000\n' \
+		>"$DOM_LINUX/root/init"
+	chmod 755 "$DOM_LINUX/root/init"
+	(cd "$DOM_LINUX/root" && find . | cpio -o -H newc --quiet | gzip -1) \
+		>"$DOM_LINUX/initrd" || return 1
+	cp "/boot/vmlinuz-$(uname -r)" "$DOM_LINUX/vmlinuz"
+}
+dom_console() { echo "/var/log/libvirt/qemu/$1-serial.log"; }
+
+# dom_start NAME VIOMMU HOSTDEV...: define and start (paused, unless
+# DOM_LINUX); the output of virsh (its error on failure) goes to
+# $T_STATE/NAME.out.
 dom_start() {
 	_name=$1
+	_how=--paused
+	[ -z "${DOM_LINUX:-}" ] || _how=
 	domain_xml "$@" >"$T_STATE/$_name.xml"
+	rm -f "$(dom_console "$_name")"
+	# shellcheck disable=SC2086 # $_how is empty or one word
 	if $VIRSH define "$T_STATE/$_name.xml" >"$T_STATE/$_name.out" 2>&1 &&
-		$VIRSH start --paused "$_name" >>"$T_STATE/$_name.out" 2>&1; then
+		$VIRSH start $_how "$_name" >>"$T_STATE/$_name.out" 2>&1; then
 		return 0
 	fi
 	cat "$T_STATE/$_name.out" >&2

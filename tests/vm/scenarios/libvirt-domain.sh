@@ -24,25 +24,41 @@ check "virsh destroy" $VIRSH destroy dom1
 check "group released" wait_for 20 "$VFIO_CLIENT" group-status "$group"
 dom_stop dom1
 
-check "start an empty domain" dom_start dom2 no
+# Hot-plug needs a guest that answers: an L2 Linux (the guest's kernel
+# with a busybox initramfs) that runs, rather than a paused QEMU.
+check "L2 Linux kernel and initramfs" l2_linux_prepare
+check "start a running domain with no hostdev" dom_start dom2 no
+console=$(dom_console dom2)
+check "its L2 Linux is up" wait_for 600 grep -q L2-READY "$console"
 pid=$(qemu_pid dom2)
 base=$(vfio_fds "$pid")
+# seen: how often L2's kernel has enumerated an edu (grep -c prints 0
+# itself when there is none).
+seen() { grep -c '\[1234:11e8\]' "$console" 2>/dev/null; }
 i=0
 fail=
 while [ $i -lt 10 ]; do
+	n=$(seen)
 	$VIRSH attach-device dom2 "$T_STATE/hostdev.xml" --live >"$T_STATE/out" 2>&1 ||
 		{ fail="attach $i: $(cat "$T_STATE/out")"; break; }
 	[ "$(vfio_fds "$pid")" -ge 1 ] || { fail="attach $i: no /dev/vfio fd"; break; }
+	# The L2 kernel must have taken the device before it can give it back.
+	wait_for 120 sh -c "[ \$(grep -c '\[1234:11e8\]' $console) -gt $n ]" ||
+		{ fail="attach $i: L2 never saw the device"; break; }
 	$VIRSH detach-device dom2 "$T_STATE/hostdev.xml" --live >"$T_STATE/out" 2>&1 ||
 		{ fail="detach $i: $(cat "$T_STATE/out")"; break; }
-	wait_for 20 sh -c "[ \$(ls -l /proc/$pid/fd | grep -c /dev/vfio/$group) = $base ]" ||
+	wait_for 120 sh -c "[ \$(ls -l /proc/$pid/fd | grep -c /dev/vfio/$group) = $base ]" ||
 		{ fail="detach $i: /dev/vfio fd still open"; break; }
 	i=$((i + 1))
 done
+diag "$i attach/detach cycles"
 check "attach-device/detach-device --live ten times${fail:+ ($fail)}" test -z "$fail"
+[ -z "$fail" ] || tail -n 30 "$console" | sed 's/^/#   L2: /' 
 check "no fd leaked (QEMU ${pid:-not running})" \
 	test -n "$pid" -a "$(vfio_fds "$pid")" = "$base"
+check "the live XML has no hostdev left" sh -c "! $VIRSH dumpxml dom2 | grep -q \"type='mdev'\""
 dom_stop dom2
+DOM_LINUX=
 check_tap "the mdev still works" "$VFIO_CLIENT" test "$u" --tests open,dma,msi
 
 # The hook: a defined but inactive mdev is started for the domain and

@@ -96,7 +96,7 @@ tap_scenario() {
 tap_boot() {
 	local dir=$1 f=$2 s at pre post first npre
 	s=$(basename "$f" .dmesg)
-	at=$(grep -nE -m1 "$MODULE_LOAD_RE" "$f" | cut -d: -f1)
+	at=$(grep -nE -m1 "$MODULE_LOAD_RE" "$f" | cut -d: -f1 || true)
 	if [ -n "$at" ]; then
 		pre=$(head -n $((at - 1)) "$f")
 		post=$(tail -n "+$at" "$f")
@@ -122,7 +122,7 @@ tap_boot() {
 		echo "# $s: our module first loads at line $at of this log: $(sed -n "${at}p" "$f")"
 	else
 		first=$(cd "$dir/results" && grep -HE -m1 "$MODULE_LOAD_RE" -- *.dmesg 2>/dev/null |
-			grep -v '^boot-' | head -n 1)
+			grep -v '^boot-' | head -n 1 || true)
 		echo "# $s: no line of our module in this log, which ends before the guest's runner starts;" \
 			"first load in this run: ${first:-none}"
 	fi

@@ -33,7 +33,11 @@ domain_xml() {
 	else
 		echo "<os><type arch='x86_64' machine='q35'>hvm</type></os>"
 	fi
-	[ "$_viommu" = yes ] && echo "<features><ioapic driver='qemu'/></features>"
+	# ACPI: QEMU's q35 hot-plugs into root ports through ACPI by default,
+	# and libvirt turns ACPI off unless the domain asks for it.
+	echo "<features><acpi/><apic/>"
+	[ "$_viommu" = yes ] && echo "<ioapic driver='qemu'/>"
+	echo "</features>"
 	echo "<devices><emulator>/usr/bin/qemu-system-x86_64</emulator>"
 	for _h in "$@"; do echo "$_h"; done
 	[ "$_viommu" = yes ] && echo "<iommu model='intel'><driver caching_mode='on' intremap='on'/></iommu>"
@@ -59,8 +63,13 @@ l2_linux_prepare() {
 	printf '#!/bin/busybox sh\n/bin/busybox echo L2-READY\nexec /bin/busybox sleep 1000000\n' \
 		>"$DOM_LINUX/root/init"
 	chmod 755 "$DOM_LINUX/root/init"
-	(cd "$DOM_LINUX/root" && find . | cpio -o -H newc --quiet | gzip -1) \
-		>"$DOM_LINUX/initrd" || return 1
+	# busybox's cpio: sid's image has no cpio(1) (initramfs-tools no
+	# longer needs it).  It reports block counts on stderr, so the
+	# archive is checked by listing it instead.
+	(cd "$DOM_LINUX/root" && find . | busybox cpio -o -H newc 2>/dev/null |
+		gzip -1) >"$DOM_LINUX/initrd" || return 1
+	gzip -dc "$DOM_LINUX/initrd" | busybox cpio -t 2>/dev/null | grep -qx init ||
+		{ echo "the L2 initramfs has no /init" >&2; return 1; }
 	cp "/boot/vmlinuz-$(uname -r)" "$DOM_LINUX/vmlinuz"
 }
 dom_console() { echo "/var/log/libvirt/qemu/$1-serial.log"; }

@@ -24,20 +24,6 @@ _t_result() {
 	echo "$1 $t_n - $2"
 }
 ok() { _t_result ok "$*"; }
-# check_todo REASON DESC CMD...: a check of something known not to work
-# yet: a failure is reported as "not ok ... # TODO REASON" (an expected
-# failure, visible in the log), a success as "ok ... # TODO" (which
-# meson counts as an unexpected pass, so the TODO gets noticed).
-check_todo() {
-	_r=$1 _d=$2
-	shift 2
-	if "$@" >"$T_STATE/out" 2>&1; then
-		_t_result ok "$_d # TODO $_r"
-	else
-		_t_result "not ok" "$_d # TODO $_r"
-		_t_show
-	fi
-}
 not_ok() { _t_result "not ok" "$*"; : >"$T_STATE/failed"; }
 _t_show() { sed 's/^/#   /' "$T_STATE/out"; }
 

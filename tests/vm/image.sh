@@ -4,7 +4,12 @@
 # kernel-release.
 #
 # trixie-debug is trixie with the debug kernel of debug-kernel.sh (KASAN,
-# lockdep, kmemleak, ...) in place of Debian's kernel and headers.
+# lockdep, kmemleak, ...) next to Debian's kernel: vmlinuz, initrd.img and
+# kernel-release are the debug kernel's, install-vmlinuz,
+# install-initrd.img and install-kernel-release Debian's.  The harness
+# installs the project under Debian's kernel (DKMS builds the module for
+# both), which is many times faster than under the debug kernel, and runs
+# the scenarios under the debug kernel.
 #
 # The image is keyed by a hash of everything that goes into it (this
 # script, packages.txt, the suite, the debug kernel's cache key), so it is
@@ -55,12 +60,10 @@ aptopts=()
 # lag; that is harmless for a throw-away test image.
 [ "$suite" = sid ] && aptopts=(--aptopt='Acquire::Check-Valid-Until "false"')
 
-# The debug kernel replaces Debian's: its .debs go in before
-# image-customize.sh, whose update-initramfs then covers it.
+# The debug kernel's .debs go in before image-customize.sh, whose
+# update-initramfs then covers it.
 hooks=()
 if [ -n "$kernel_debs" ]; then
-	pkgs=$(grep -v '^#' "$VM_DIR/packages.txt" |
-		grep -vxE 'linux-(image|headers)-amd64' | paste -sd, -)
 	hooks=(--customize-hook="cp $kernel_debs/*.deb \"\$1/tmp/\" &&
 		chroot \"\$1\" sh -c 'dpkg -i /tmp/linux-*.deb && rm /tmp/linux-*.deb'")
 fi
@@ -75,9 +78,21 @@ run_with_progress "building $suite root file system" "$tmp/mmdebstrap.log" \
 	--customize-hook="sh $VM_DIR/image-customize.sh \"\$1\"" \
 	"$dist" "$tmp/root"
 
-cp "$tmp"/root/boot/vmlinuz-* "$tmp/vmlinuz"
-cp "$tmp"/root/boot/initrd.img-* "$tmp/initrd.img"
-basename "$(ls "$tmp"/root/boot/vmlinuz-*)" | sed 's/^vmlinuz-//' >"$tmp/kernel-release"
+# export_kernel RELEASE PREFIX: the kernel and initramfs for direct boot.
+export_kernel() {
+	cp "$tmp/root/boot/vmlinuz-$1" "$tmp/${2}vmlinuz"
+	cp "$tmp/root/boot/initrd.img-$1" "$tmp/${2}initrd.img"
+	echo "$1" >"$tmp/${2}kernel-release"
+}
+releases=$(ls "$tmp"/root/boot/vmlinuz-* | sed 's|.*/vmlinuz-||')
+if [ -n "$kernel_debs" ]; then
+	debug=$(cat "$kernel_debs/kernel-release")
+	export_kernel "$debug" ""
+	export_kernel "$(echo "$releases" | grep -vxF "$debug")" install-
+else
+	[ "$(echo "$releases" | wc -l)" = 1 ] || die "more than one kernel in the $suite image: $releases"
+	export_kernel "$releases" ""
+fi
 run_with_progress "writing $suite ext4 image" "$tmp/mke2fs.log" \
 	mke2fs -q -t ext4 -L root -d "$tmp/root" "$tmp/rootfs.img" 6G
 rm -rf "$tmp/root"

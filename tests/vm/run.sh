@@ -58,8 +58,15 @@ fi
 qemu-img create -q -f qcow2 -F raw -b "$image/rootfs.img" "$out/disk.qcow2"
 
 accel=$(pick_accel "$suite" "$image/vmlinuz")
-say "guest: Debian $suite, kernel $(cat "$image/kernel-release"), accelerator: $accel"
-echo "# guest: Debian $suite, kernel $(cat "$image/kernel-release"), accelerator: $accel"
+kernel_note=
+# An image with a second kernel (trixie-debug): the project is installed
+# under that one at boot 1, the scenarios run under the image's kernel.
+if [ -e "$image/install-vmlinuz" ]; then
+	cat "$image/kernel-release" >"$out/scenario-kernel"
+	kernel_note=" (installed under $(cat "$image/install-kernel-release"))"
+fi
+say "guest: Debian $suite, kernel $(cat "$image/kernel-release")$kernel_note, accelerator: $accel"
+echo "# guest: Debian $suite, kernel $(cat "$image/kernel-release")$kernel_note, accelerator: $accel"
 case $accel in
 kvm) accel_args=(-accel kvm -cpu host) ;;
 *) accel_args=(-accel "$accel" -cpu max) ;;
@@ -82,6 +89,7 @@ case $suite in
 *-debug) cmdline_extra=" kasan_multi_shot log_buf_len=16M no5lvl no_timer_check systemd.default_timeout_start_sec=900" ;;
 esac
 
+cmdline="root=/dev/vda rw console=ttyS0 intel_iommu=on panic=-1 vmtest=1 systemd.mask=serial-getty@ttyS0.service systemd.show_status=0 loglevel=5 printk.devkmsg=on"
 qmp_sock=$out/qmp.sock
 qemu_args=(
 	-M q35,kernel-irqchip=split -nodefaults -no-user-config
@@ -89,8 +97,6 @@ qemu_args=(
 	-display none -no-reboot
 	# The IOMMU must come before the devices it translates for.
 	-device intel-iommu,intremap=on,caching-mode=on
-	-kernel "$image/vmlinuz" -initrd "$image/initrd.img"
-	-append "root=/dev/vda rw console=ttyS0 intel_iommu=on panic=-1 vmtest=1 systemd.mask=serial-getty@ttyS0.service systemd.show_status=0 loglevel=5 printk.devkmsg=on$cmdline_extra"
 	-drive "file=$out/disk.qcow2,if=none,id=disk,format=qcow2,cache=unsafe"
 	-device virtio-blk-pci,drive=disk
 	-virtfs "local,path=$src,mount_tag=src,security_model=none,readonly=on"
@@ -159,7 +165,11 @@ while :; do
 	left=$((timeout - (SECONDS - start)))
 	[ $left -gt 0 ] || { env_error="time limit of ${timeout}s reached"; break; }
 	rc=0
+	kernel=$image/ extra=$cmdline_extra
+	[ $boots = 1 ] && [ -e "$image/install-vmlinuz" ] && kernel=$image/install- extra=
 	timeout "$left" qemu-system-x86_64 "${qemu_args[@]}" \
+		-kernel "${kernel}vmlinuz" -initrd "${kernel}initrd.img" \
+		-append "$cmdline$extra" \
 		>>"$out/qemu.log" 2>&1 </dev/null &
 	qemu_pid=$!
 	# A guest that never reaches its test runner (a hang in early boot)

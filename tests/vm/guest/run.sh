@@ -41,6 +41,16 @@ run_step() {
 }
 
 run_step install sh "$SRC/tests/vm/guest/install.sh"
+# The host boots an image with a debug kernel under Debian's kernel first,
+# for the install; the scenarios run under the kernel named here.
+want=$(cat "$OUT/scenario-kernel" 2>/dev/null || true)
+if [ -n "$want" ] && [ "$(uname -r)" != "$want" ]; then
+	mark "rebooting into $want for the scenarios"
+	: >"$OUT/rebooting"
+	sync
+	systemctl reboot
+	exit 0
+fi
 while read -r scenario; do
 	[ -n "$scenario" ] || continue
 	run_step "$scenario" sh "$SRC/tests/vm/scenarios/$scenario.sh"

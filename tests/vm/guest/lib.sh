@@ -141,7 +141,19 @@ MDEV_TYPE=vfio-mdev-pci-type1
 new_uuid() { cat /proc/sys/kernel/random/uuid; }
 mdev_type_dir() { echo "/sys/bus/pci/devices/$1/mdev_supported_types/$MDEV_TYPE"; }
 mdev_attr() { cat "$(mdev_type_dir "$1")/$2"; }
-mdev_create() { echo "$2" >"$(mdev_type_dir "$1")/create"; }
+# The mdev core frees a removed mdev's UUID and its parent's instance only
+# when the device is released, which DEBUG_KOBJECT_RELEASE (the debug
+# kernel) delays by 1-4 s: there, creates retry for up to release_wait s.
+release_wait=0
+grep -qx CONFIG_DEBUG_KOBJECT_RELEASE=y "/boot/config-$(uname -r)" 2>/dev/null &&
+	release_wait=10
+mdev_create() {
+	_end=$(($(date +%s) + release_wait))
+	until echo "$2" >"$(mdev_type_dir "$1")/create"; do
+		[ "$(date +%s)" -lt "$_end" ] || return 1
+		sleep 0.5
+	done
+}
 mdev_remove() { echo 1 >"/sys/bus/mdev/devices/$1/remove"; }
 mdev_exists() { test -e "/sys/bus/mdev/devices/$1"; }
 # wrap BDF: bind BDF to vfio-mdev-pci (loading the module first).

@@ -38,7 +38,8 @@ check "twin released" pci_unbind "$twin"
 
 check "remove mdev" mdev_remove "$uuid"
 check "mdev gone" sh -c "! test -e /sys/bus/mdev/devices/$uuid"
-check "available_instances back to 1" test "$(mdev_attr "$edu" available_instances)" = 1
+check "available_instances back to 1" \
+	wait_for "$release_wait" sh -c "test \"\$(cat $(mdev_type_dir "$edu")/available_instances)\" = 1"
 check "parent released" pci_unbind "$edu"
 check "module unloads" modprobe -r vfio_mdev_pci
 done_testing

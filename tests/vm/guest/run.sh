@@ -9,6 +9,12 @@ OUT=/mnt/out
 RES=$OUT/results
 STATE=/var/lib/vmtest
 mkdir -p "$STATE" "$RES"
+# Settings from the host's run.sh --env (VMTEST_STEP_TIMEOUT among them).
+if [ -s "$OUT/env" ]; then
+	set -a
+	. "$OUT/env"
+	set +a
+fi
 
 mark() { echo "VMTEST: $*" >/dev/kmsg; }
 

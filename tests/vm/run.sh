@@ -84,22 +84,15 @@ esac
 # Interrupt-remapped IO-APIC"); 1 of 3 boots did here.  It also needs
 # 7-8 minutes to reach multi-user.target, and systemd's 90 s start
 # timeout killed journald on the way.
-# The debug kernel is built from defconfig, which has no ACPI PCI
-# hot-plug (acpiphp), and QEMU's q35 hot-plugs into root ports through
-# ACPI by default: its guest gets native PCIe hot-plug (pciehp) instead.
 cmdline_extra=
-machine_extra=()
 case $suite in
-*-debug)
-	cmdline_extra=" kasan_multi_shot log_buf_len=16M no5lvl no_timer_check systemd.default_timeout_start_sec=900"
-	machine_extra=(-global ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off)
-	;;
+*-debug) cmdline_extra=" kasan_multi_shot log_buf_len=16M no5lvl no_timer_check systemd.default_timeout_start_sec=900" ;;
 esac
 
 cmdline="root=/dev/vda rw console=ttyS0 intel_iommu=on panic=-1 vmtest=1 systemd.mask=serial-getty@ttyS0.service systemd.show_status=0 loglevel=5 printk.devkmsg=on"
 qmp_sock=$out/qmp.sock
 qemu_args=(
-	-M q35,kernel-irqchip=split -nodefaults -no-user-config "${machine_extra[@]}"
+	-M q35,kernel-irqchip=split -nodefaults -no-user-config
 	"${accel_args[@]}" -smp 2 -m 4096
 	-display none -no-reboot
 	# The IOMMU must come before the devices it translates for.

@@ -4,13 +4,8 @@
 VMTEST_SRC=/mnt/src
 VMTEST_OUT=/mnt/out
 VFIO_CLIENT=/usr/libexec/vfio-mdev-pci/vfio-client
-# Settings given to the host's run.sh with --env (NAME=VALUE lines).
-if [ -s "$VMTEST_OUT/env" ]; then
-	set -a
-	# shellcheck source=/dev/null
-	. "$VMTEST_OUT/env"
-	set +a
-fi
+# Settings given to the host's run.sh with --env arrive exported by
+# guest/run.sh, which runs every scenario.
 T_NAME=$(basename "$0" .sh)
 T_STATE=/var/lib/vmtest/$T_NAME
 mkdir -p "$T_STATE"

@@ -9,7 +9,8 @@ OUT=/mnt/out
 RES=$OUT/results
 STATE=/var/lib/vmtest
 mkdir -p "$STATE" "$RES"
-# Settings from the host's run.sh --env (VMTEST_STEP_TIMEOUT among them).
+# Settings from the host's run.sh --env (NAME=VALUE lines), exported to
+# every step; VMTEST_STEP_TIMEOUT is one for this script itself.
 if [ -s "$OUT/env" ]; then
 	set -a
 	. "$OUT/env"

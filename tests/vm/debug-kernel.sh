@@ -11,9 +11,9 @@
 # script, debug-kernel.config and the linux-source package version, and
 # built in a temporary directory renamed on success.  The build runs in a
 # Debian 13 chroot (gcc-14; the host's compiler is too old), cached under
-# chroots/ by its package list.  It is not niced: the debug suite waits
-# for it, and that suite is the longest path through the test run.
-# Needs root.
+# chroots/ by its package list.  The test run builds it first and alone
+# (the debug-kernel test), at normal priority: everything in the debug
+# suite waits for it.  Needs root.
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 

@@ -1,38 +1,30 @@
 #!/bin/bash
 # Build (once) and print the cache directory of a guest image for SUITE
-# (trixie, sid or trixie-debug): rootfs.img (ext4), vmlinuz, initrd.img,
-# kernel-release.
-#
-# trixie-debug is trixie with the debug kernel of debug-kernel.sh (KASAN,
-# lockdep, kmemleak, ...) next to Debian's kernel: vmlinuz, initrd.img and
-# kernel-release are the debug kernel's, install-vmlinuz,
-# install-initrd.img and install-kernel-release Debian's.  The harness
-# installs the project under Debian's kernel (DKMS builds the module for
-# both), which is many times faster than under the debug kernel, and runs
-# the scenarios under the debug kernel.
+# (trixie or sid):
+#   rootfs.img      ext4 image the integration tier boots (through a qcow2
+#                   overlay, so it stays pristine);
+#   vmlinuz, initrd.img, kernel-release   the suite's kernel, booted directly;
+#   root/           the same file system as a directory: the suite's build
+#                   root.  The project and the module are compiled there, on
+#                   the host (build-in-root.sh), against exactly the kernel
+#                   headers and libraries the guest has, so no compiler runs
+#                   inside a TCG guest; the kernel tier takes the kernel's
+#                   modules from it.
 #
 # The image is keyed by a hash of everything that goes into it (this
-# script, packages.txt, the suite, the debug kernel's cache key), so it is
-# rebuilt only when those change and is shared between clones of the
-# repository.
+# script, image-customize.sh, packages.txt and the suite), so it is rebuilt
+# only when those change and is shared between clones of the repository.
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
-suite=${1:?usage: image.sh trixie|sid|trixie-debug}
-dist=$suite
-kernel_debs=
+suite=${1:?usage: image.sh trixie|sid}
 case $suite in
 trixie|sid) ;;
-trixie-debug)
-	dist=trixie
-	kernel_debs=$("$VM_DIR/debug-kernel.sh")
-	;;
 *) die "unknown suite '$suite'" ;;
 esac
 
 key=$(cat "$0" "$VM_DIR/image-customize.sh" "$VM_DIR/packages.txt" |
-	{ cat; echo "$suite"; [ -z "$kernel_debs" ] || basename "$kernel_debs"; } |
-	sha256sum | cut -c1-16)
+	{ cat; echo "$suite"; } | sha256sum | cut -c1-16)
 dir=$CACHE_ROOT/images/$suite-$key
 if [ -e "$dir/done" ]; then
 	echo "$dir"
@@ -60,42 +52,22 @@ aptopts=()
 # lag; that is harmless for a throw-away test image.
 [ "$suite" = sid ] && aptopts=(--aptopt='Acquire::Check-Valid-Until "false"')
 
-# The debug kernel's .debs go in before image-customize.sh, whose
-# update-initramfs then covers it.
-hooks=()
-if [ -n "$kernel_debs" ]; then
-	hooks=(--customize-hook="cp $kernel_debs/*.deb \"\$1/tmp/\" &&
-		chroot \"\$1\" sh -c 'dpkg -i /tmp/linux-*.deb && rm /tmp/linux-*.deb'")
-fi
-
 run_with_progress "building $suite root file system" "$tmp/mmdebstrap.log" \
 	mmdebstrap --mode=root --variant=minbase --include="$pkgs" \
 	"${aptopts[@]}" \
 	--dpkgopt='path-exclude=/usr/share/doc/*' \
 	--dpkgopt='path-exclude=/usr/share/man/*' \
 	--dpkgopt='path-exclude=/usr/share/locale/*' \
-	"${hooks[@]}" \
 	--customize-hook="sh $VM_DIR/image-customize.sh \"\$1\"" \
-	"$dist" "$tmp/root"
+	"$suite" "$tmp/root"
 
-# export_kernel RELEASE PREFIX: the kernel and initramfs for direct boot.
-export_kernel() {
-	cp "$tmp/root/boot/vmlinuz-$1" "$tmp/${2}vmlinuz"
-	cp "$tmp/root/boot/initrd.img-$1" "$tmp/${2}initrd.img"
-	echo "$1" >"$tmp/${2}kernel-release"
-}
 releases=$(ls "$tmp"/root/boot/vmlinuz-* | sed 's|.*/vmlinuz-||')
-if [ -n "$kernel_debs" ]; then
-	debug=$(cat "$kernel_debs/kernel-release")
-	export_kernel "$debug" ""
-	export_kernel "$(echo "$releases" | grep -vxF "$debug")" install-
-else
-	[ "$(echo "$releases" | wc -l)" = 1 ] || die "more than one kernel in the $suite image: $releases"
-	export_kernel "$releases" ""
-fi
+[ "$(echo "$releases" | wc -l)" = 1 ] || die "more than one kernel in the $suite image: $releases"
+cp "$tmp/root/boot/vmlinuz-$releases" "$tmp/vmlinuz"
+cp "$tmp/root/boot/initrd.img-$releases" "$tmp/initrd.img"
+echo "$releases" >"$tmp/kernel-release"
 run_with_progress "writing $suite ext4 image" "$tmp/mke2fs.log" \
 	mke2fs -q -t ext4 -L root -d "$tmp/root" "$tmp/rootfs.img" 6G
-rm -rf "$tmp/root"
 touch "$tmp/done"
 rm -rf "$dir"
 mv "$tmp" "$dir"

@@ -1,10 +1,11 @@
 #!/bin/bash
-# Build (once) and print the cache directory of the debug kernel for the
-# trixie-debug VM suite: Debian 13's linux-source-6.12 configured as
+# Build (once) and print the cache directory of the debug kernel of the
+# kernel tier: Debian 13's linux-source-6.12 configured as
 # x86_64_defconfig + kvm_guest.config + debug-kernel.config (KASAN,
 # lockdep, kmemleak, DEBUG_KOBJECT_RELEASE, ...), packaged with
-# `make bindeb-pkg` so that the guest installs linux-image and
-# linux-headers .debs and DKMS builds our module as on a stock kernel.
+# `make bindeb-pkg`: kernel-root.sh unpacks the linux-image .deb (the
+# kernel and its modules) and the linux-headers .deb (to build our
+# module against) as it does Debian's own kernel packages.
 #
 # The directory holds linux-image-*.deb, linux-headers-*.deb, config,
 # kernel-release and build-seconds.  It is keyed by a hash of this

@@ -86,7 +86,7 @@ wait_for() {
 
 # qmp JSON: run one QMP command on the L0 QEMU (through the host harness).
 qmp() {
-	_id=$(date +%s%N)
+	_id=$(cat /proc/sys/kernel/random/uuid)
 	printf '%s\n' "$1" >"$VMTEST_OUT/qmp/req-$_id.json.tmp"
 	mv "$VMTEST_OUT/qmp/req-$_id.json.tmp" "$VMTEST_OUT/qmp/req-$_id.json"
 	_end=$(($(date +%s) + 30))
@@ -151,8 +151,13 @@ mdev_create() {
 }
 mdev_remove() { echo 1 >"/sys/bus/mdev/devices/$1/remove"; }
 mdev_exists() { test -e "/sys/bus/mdev/devices/$1"; }
+# settle: wait for udev's queue where there is a udev (the kernel tier's
+# initramfs has none: there the kernel probes drivers synchronously).
+settle() {
+	if command -v udevadm >/dev/null; then udevadm settle -t 60; fi
+}
 # wrap BDF: bind BDF to vfio-mdev-pci (loading the module first).
-wrap() { udevadm settle -t 60; modprobe vfio_mdev_pci && pci_bind "$1" vfio-mdev-pci; }
+wrap() { settle; modprobe vfio_mdev_pci && pci_bind "$1" vfio-mdev-pci; }
 driver_is() { [ "$(pci_driver "$1")" = "$2" ]; }
 # wrap_create BDF UUID: wrap BDF and create its mdev.
 wrap_create() { wrap "$1" && mdev_create "$1" "$2"; }

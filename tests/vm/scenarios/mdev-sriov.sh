@@ -10,7 +10,7 @@ check "PF on the igb driver" test "$(pci_driver "$pf")" = igb
 check "enable 2 VFs" sh -c "echo 2 >/sys/bus/pci/devices/$pf/sriov_numvfs"
 check "VFs appear" wait_for 30 test -e "/sys/bus/pci/devices/$pf/virtfn1"
 # igbvf is loaded and probes the VFs (slowly: it waits for the PF).
-udevadm settle -t 60
+settle
 vf0=$(basename "$(readlink "/sys/bus/pci/devices/$pf/virtfn0")")
 vf1=$(basename "$(readlink "/sys/bus/pci/devices/$pf/virtfn1")")
 diag "VFs $vf0 (group $(pci_group "$vf0")) $vf1 (group $(pci_group "$vf1"))"

@@ -117,7 +117,7 @@ check "module unloads" modprobe -r vfio_mdev_pci
 # releases take up to 4 s, objects younger than 5 s are never reported):
 # wait, scan twice, and list what is left.
 leaks=/sys/kernel/debug/kmemleak
-mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
+grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug
 if [ -e "$leaks" ]; then
 	sleep 10
 	echo scan >"$leaks"

@@ -1,0 +1,142 @@
+# shellcheck shell=bash
+# The kernel tier's inputs: a kernel, our module built against it, and a
+# busybox initramfs that holds both (see tests/vm/README.md, "Tiers").
+#
+# Every kernel is taken from a Debian root that has its modules and its
+# headers, and our module is compiled in that root (chroot), with the
+# compiler Debian builds that kernel with:
+#   trixie, sid  the image root of image.sh SUITE (Debian's kernel);
+#   debug        debug-kernel.sh's .debs, unpacked into the trixie image
+#                root next to Debian's kernel, as dpkg -i would put them.
+
+# kernel_resolve NAME: sets K_RELEASE, K_VMLINUZ, K_CONFIG, K_ROOT (the
+# root holding /lib/modules/K_RELEASE and the headers) and K_KDIR (the
+# headers' path inside K_ROOT).
+kernel_resolve() {
+	local image
+	case $1 in
+	trixie|sid)
+		image=$("$VM_DIR/image.sh" "$1")
+		K_ROOT=$image/root
+		K_RELEASE=$(cat "$image/kernel-release")
+		K_VMLINUZ=$image/vmlinuz
+		;;
+	debug)
+		local debs
+		debs=$("$VM_DIR/debug-kernel.sh")
+		image=$("$VM_DIR/image.sh" trixie)
+		K_ROOT=$image/root
+		K_RELEASE=$(cat "$debs/kernel-release")
+		K_VMLINUZ=$K_ROOT/boot/vmlinuz-$K_RELEASE
+		# Once per debug build: the marker names the build's cache key.
+		local marker=$K_ROOT/.vmp-unpacked-$(basename "$debs")
+		(
+			flock 9
+			if [ ! -e "$marker" ]; then
+				local deb
+				for deb in "$debs"/linux-image-*.deb "$debs"/linux-headers-*.deb; do
+					dpkg-deb -x "$deb" "$K_ROOT"
+				done
+				chroot "$K_ROOT" depmod "$K_RELEASE"
+				touch "$marker"
+			fi
+		) 9>"$K_ROOT/.vmp-unpack.lock"
+		;;
+	*) die "unknown kernel '$1' (trixie, sid or debug)" ;;
+	esac
+	K_CONFIG=$K_ROOT/boot/config-$K_RELEASE
+	K_KDIR=/usr/src/linux-headers-$K_RELEASE
+	[ -e "$K_VMLINUZ" ] && [ -d "$K_ROOT/lib/modules/$K_RELEASE/kernel" ] &&
+		[ -d "$K_ROOT$K_KDIR" ] ||
+		die "kernel $1 ($K_RELEASE): no kernel image, modules or headers in $K_ROOT"
+}
+
+# in_root ROOT COMMAND...: run COMMAND in ROOT, with /proc (objtool reads
+# it) and one user of the root at a time; ROOT/tmp is the scratch space.
+in_root() {
+	local root=$1
+	shift
+	(
+		flock 9
+		mount -t proc proc "$root/proc"
+		trap 'umount "$root/proc" || umount -l "$root/proc"' EXIT
+		chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			HOME=/root LC_ALL=C.UTF-8 "$@"
+	) 9>"$root/.vmp-build.lock"
+}
+
+# kernel_module OUTDIR: build vfio_mdev_pci.ko for K_RELEASE in K_ROOT
+# from the tree's kernel/ and put it in OUTDIR; the build log goes there
+# too.
+kernel_module() {
+	local out=$1 scratch rc=0
+	scratch=$(mktemp -d "$K_ROOT/tmp/vmp-module.XXXXXX")
+	cp "$SRC_ROOT"/kernel/{Kbuild,Makefile,conftest.sh,*.c,*.h} "$scratch/"
+	rm -f "$scratch/conftest.h"
+	in_root "$K_ROOT" make -C "/tmp/${scratch##*/}" KDIR="$K_KDIR" \
+		>"$out/module-build.log" 2>&1 || rc=$?
+	[ $rc = 0 ] && cp "$scratch/vfio_mdev_pci.ko" "$out/"
+	rm -rf "$scratch"
+	[ $rc = 0 ] || { tail -n 30 "$out/module-build.log" >&2; die "module build for $K_RELEASE failed"; }
+}
+
+# The modules the kernel scenarios load, besides ours and its
+# dependencies: VFIO's IOMMU backend and vfio-pci, the host drivers of
+# the emulated NICs (udev would load them in a full system), and the 9p
+# shares.  vfio_iommu_type1 is only a soft dependency of vfio, which
+# kmod's modprobe follows.
+KERNEL_TIER_MODULES="vfio vfio_iommu_type1 vfio_pci mdev e1000 igb igbvf 9p 9pnet_virtio"
+
+# kernel_initramfs OUTFILE KO VFIO_CLIENT: a cpio.gz with busybox, kmod
+# (modprobe follows softdeps and the kernel's request_module() calls
+# /sbin/modprobe), dash as /bin/sh, the VFIO client, our module and the
+# modules it and the scenarios need, and guest/kernel-init as /init.
+# Debian's busybox shell runs its own applets before anything on PATH,
+# so under it `modprobe` would be busybox's, which ignores softdeps: the
+# scenarios run under dash, as in the Debian guests.
+kernel_initramfs() {
+	local outfile=$1 ko=$2 client=$3 stage rel=$K_RELEASE
+	stage=$(mktemp -d "$K_ROOT/tmp/vmp-initramfs.XXXXXX")
+	local s=/tmp/${stage##*/}
+	mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,run,mnt/src,mnt/out,boot,var/lib,usr/libexec/vfio-mdev-pci}
+	mkdir -p "$stage/lib/modules/$rel/updates"
+	cp "$ko" "$stage/lib/modules/$rel/updates/"
+	cp /bin/busybox "$stage/bin/busybox"
+	cp "$client" "$stage/usr/libexec/vfio-mdev-pci/vfio-client"
+	cp "$K_CONFIG" "$stage/boot/"
+	cp "$VM_DIR/guest/kernel-init" "$stage/init"
+	chmod 755 "$stage/init"
+	local m
+	for m in modules.builtin modules.builtin.modinfo modules.order; do
+		[ -e "$K_ROOT/lib/modules/$rel/$m" ] && cp "$K_ROOT/lib/modules/$rel/$m" "$stage/lib/modules/$rel/"
+	done
+	# Module files with their dependencies, and kmod and dash with their
+	# libraries, as the root resolves them.
+	# shellcheck disable=SC2016 # expanded inside the chroot
+	in_root "$K_ROOT" sh -euc '
+		rel=$1 stage=$2 ko=$2/lib/modules/$1/updates/vfio_mdev_pci.ko
+		shift 2
+		deps=$(modinfo -F depends "$ko" | tr , " ")
+		for f in $(modprobe -S "$rel" --show-depends -a "$@" $deps |
+				sed -n "s/^insmod \([^ ]*\).*/\1/p" | sort -u); do
+			mkdir -p "$stage${f%/*}"
+			cp "$f" "$stage$f"
+		done
+		for f in /usr/bin/kmod /usr/bin/dash \
+			$(ldd /usr/bin/kmod /usr/bin/dash | grep -o "/[^ :]*" | sort -u); do
+			mkdir -p "$stage${f%/*}"
+			cp -L "$f" "$stage$f"
+		done
+	' sh "$rel" "$s" $KERNEL_TIER_MODULES
+	# Decompressed here: Debian's kernels do not decompress modules
+	# themselves, and kmod would need its compression libraries, which
+	# it opens only when needed (dlopen), so ldd does not name them.
+	find "$stage/lib/modules" -name '*.ko.xz' -exec xz -d {} +
+	find "$stage/lib/modules" -name '*.ko.zst' -exec zstd -q -d --rm {} +
+	in_root "$K_ROOT" depmod -b "$s" "$rel"
+	for m in modprobe insmod rmmod lsmod depmod modinfo; do
+		ln -s /usr/bin/kmod "$stage/sbin/$m"
+	done
+	(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$outfile"
+	rm -rf "$stage"
+}

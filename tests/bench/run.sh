@@ -65,7 +65,7 @@ run_guest() {
 	done
 	[ ${#conf[@]} = 0 ] || say "bench counts: ${conf[*]}"
 	guest_rc=0
-	"$here/../vm/run.sh" --suite "$suite" --out "$out" --timeout 3000 \
+	"$here/../vm/run.sh" --suite "$suite" --name bench --out "$out" \
 		"${env[@]}" bench >"$report_dir/vm.tap" || guest_rc=$?
 	# The disk overlay and the tree's copy are large and of no further use.
 	rm -rf "$out/disk.qcow2" "$out/src"

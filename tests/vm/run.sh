@@ -1,26 +1,40 @@
 #!/bin/bash
-# Boot a guest with a virtual Intel IOMMU and emulated PCI devices, install
-# the project in it the way a user would, run the named scenarios there and
-# print one TAP stream for all of them on stdout (progress goes to stderr).
+# Boot a guest with a virtual Intel IOMMU and emulated PCI devices, run the
+# named scenarios there and print one TAP stream for all of them on stdout
+# (progress goes to stderr).  Two tiers (tests/vm/README.md):
 #
-#   run.sh --suite trixie|sid|trixie-debug [--out DIR] [--timeout SEC]
-#          [--env NAME=VALUE]... SCENARIO...
+#   run.sh --suite trixie|sid [options] SCENARIO...
+#       integration tier: a full Debian guest (systemd, udev, mdevctl,
+#       libvirt) with the project installed as a user installs it;
+#   run.sh --kernel trixie|sid|debug --vfio-client PROG [options] SCENARIO...
+#       kernel tier: the kernel booted directly into a busybox initramfs
+#       with the VFIO modules, our module and the VFIO client.
 #
-# Scenarios are tests/vm/scenarios/NAME.sh; see tests/vm/README.md.
-# --env settings reach every scenario's environment (through OUT/env).
+# Options: --out DIR, --timeout SEC (the guest's limit, all boots),
+# --limits FILE (lib/budget.sh), --env NAME=VALUE (reaches every scenario
+# through OUT/env).  Scenarios are tests/vm/scenarios/NAME.sh.
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
 . "$VM_DIR/lib/accel.sh"
 . "$VM_DIR/lib/tap.sh"
+. "$VM_DIR/lib/kernel.sh"
+. "$VM_DIR/lib/project.sh"
+. "$VM_DIR/lib/budget.sh"
 
-suite=trixie
+suite=
+kernel=
+client=
 out=
-timeout=2400
+timeout=
+name=
 guest_env=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--suite) suite=$2; shift 2 ;;
+	--kernel) kernel=$2; shift 2 ;;
+	--vfio-client) client=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
+	--name) name=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--env)
 		[[ $2 =~ ^[A-Z_][A-Z0-9_]*=[A-Za-z0-9_.,:/-]*$ ]] || die "bad --env '$2'"
@@ -29,16 +43,27 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 done
+{ [ -n "$suite" ] && [ -z "$kernel" ]; } || { [ -z "$suite" ] && [ -n "$kernel" ]; } ||
+	die "give exactly one of --suite (integration tier) and --kernel (kernel tier)"
+[ -z "$kernel" ] || [ -x "$client" ] || die "--kernel needs --vfio-client PROG (meson builds tests/vfio-client/vfio-client)"
 [ $# -gt 0 ] || die "no scenario given"
 for s in "$@"; do
 	[ -f "$VM_DIR/scenarios/$s.sh" ] || die "no scenario '$s'"
 done
+# The guest's name in the time budget (budget.txt) and in messages.
+[ -n "$name" ] || name=${suite:-kernel-$kernel}
+steps=("$@")
+[ -z "$suite" ] || steps=(install "$@")
+[ -n "$timeout" ] || timeout=$(budget_guest_limit "$name" "${steps[@]}")
 
-image=$("$VM_DIR/image.sh" "$suite")
-[ -n "$out" ] || out=$(mktemp -d "${TMPDIR:-/tmp}/vmtest-$suite.XXXXXX")
+[ -n "$out" ] || out=$(mktemp -d "${TMPDIR:-/tmp}/vmtest-$name.XXXXXX")
 rm -rf "$out"
-mkdir -p "$out/results" "$out/qmp"
-printf '%s\n' "$@" >"$out/plan"
+mkdir -p "$out/results" "$out/qmp" "$out/prebuilt"
+# One line per scenario: its name and its time limit.
+for s in "$@"; do
+	echo "$s $(budget_limit "$name" "$s")"
+done >"$out/plan"
+budget_limit "$name" install >"$out/install-limit"
 : >"$out/env"
 [ ${#guest_env[@]} = 0 ] || printf '%s\n' "${guest_env[@]}" >"$out/env"
 
@@ -53,20 +78,39 @@ else
 	(cd "$SRC_ROOT" && tar --exclude=./build -cf - .) | tar -xf - -C "$src"
 fi
 
-# A copy-on-write overlay keeps the cached image pristine and survives
-# guest reboots (QEMU runs with -no-reboot and is started again).
-qemu-img create -q -f qcow2 -F raw -b "$image/rootfs.img" "$out/disk.qcow2"
-
-accel=$(pick_accel "$suite" "$image/vmlinuz")
-kernel_note=
-# An image with a second kernel (trixie-debug): the project is installed
-# under that one at boot 1, the scenarios run under the image's kernel.
-if [ -e "$image/install-vmlinuz" ]; then
-	cat "$image/kernel-release" >"$out/scenario-kernel"
-	kernel_note=" (installed under $(cat "$image/install-kernel-release"))"
+prep_start=$SECONDS
+kernel_resolve "${suite:-$kernel}"
+if [ -n "$suite" ]; then
+	image=$(dirname "$K_ROOT")
+	say "building the project in the $suite root"
+	project_build "$src" "$out/prebuilt"
+	[ -e "$out/install" ] || : >"$out/install"
+	# A copy-on-write overlay keeps the cached image pristine and
+	# survives guest reboots (QEMU runs with -no-reboot and is started
+	# again).
+	qemu-img create -q -f qcow2 -F raw -b "$image/rootfs.img" "$out/disk.qcow2"
+	boot_files=(-kernel "$K_VMLINUZ" -initrd "$image/initrd.img")
+	cmdline="root=/dev/vda rw vmtest=1 systemd.mask=serial-getty@ttyS0.service systemd.show_status=0"
+	# shellcheck disable=SC2054 # QEMU option values
+	disk=(-drive "file=$out/disk.qcow2,if=none,id=disk,format=qcow2,cache=unsafe"
+		-device virtio-blk-pci,drive=disk)
+	mem=4096
+else
+	say "building the module and the initramfs for $K_RELEASE"
+	kernel_module "$out/prebuilt"
+	kernel_initramfs "$out/initramfs.cpio.gz" "$out/prebuilt/vfio_mdev_pci.ko" "$client"
+	boot_files=(-kernel "$K_VMLINUZ" -initrd "$out/initramfs.cpio.gz")
+	cmdline="rdinit=/init"
+	disk=()
+	mem=2048
 fi
-say "guest: Debian $suite, kernel $(cat "$image/kernel-release")$kernel_note, accelerator: $accel"
-echo "# guest: Debian $suite, kernel $(cat "$image/kernel-release")$kernel_note, accelerator: $accel"
+echo "$((SECONDS - prep_start))" >"$out/prepare-seconds"
+
+accel=$(pick_accel "$name" "$K_VMLINUZ")
+tier=integration
+[ -z "$kernel" ] || tier=kernel
+say "$tier tier: $name, kernel $K_RELEASE, accelerator: $accel"
+echo "# $tier tier: $name, kernel $K_RELEASE, accelerator: $accel"
 case $accel in
 kvm) accel_args=(-accel kvm -cpu host) ;;
 *) accel_args=(-accel "$accel" -cpu max) ;;
@@ -81,24 +125,20 @@ esac
 # identify_cpu), which also switches lockdep off for the whole boot.
 # no_timer_check: that slow a kernel under TCG on a loaded host can miss
 # the IO-APIC timer test and panic ("timer doesn't work through
-# Interrupt-remapped IO-APIC"); 1 of 3 boots did here.  It also needs
-# 7-8 minutes to reach multi-user.target, and systemd's 90 s start
-# timeout killed journald on the way.
-cmdline_extra=
-case $suite in
-*-debug) cmdline_extra=" kasan_multi_shot log_buf_len=16M no5lvl no_timer_check systemd.default_timeout_start_sec=900" ;;
+# Interrupt-remapped IO-APIC"); 1 of 3 boots did.
+case $kernel in
+debug) cmdline="$cmdline kasan_multi_shot log_buf_len=16M no5lvl no_timer_check" ;;
 esac
+cmdline="$cmdline console=ttyS0 intel_iommu=on panic=-1 loglevel=5 printk.devkmsg=on"
 
-cmdline="root=/dev/vda rw console=ttyS0 intel_iommu=on panic=-1 vmtest=1 systemd.mask=serial-getty@ttyS0.service systemd.show_status=0 loglevel=5 printk.devkmsg=on"
 qmp_sock=$out/qmp.sock
 qemu_args=(
 	-M q35,kernel-irqchip=split -nodefaults -no-user-config
-	"${accel_args[@]}" -smp 2 -m 4096
+	"${accel_args[@]}" -smp 2 -m "$mem"
 	-display none -no-reboot
 	# The IOMMU must come before the devices it translates for.
 	-device intel-iommu,intremap=on,caching-mode=on
-	-drive "file=$out/disk.qcow2,if=none,id=disk,format=qcow2,cache=unsafe"
-	-device virtio-blk-pci,drive=disk
+	"${disk[@]}"
 	-virtfs "local,path=$src,mount_tag=src,security_model=none,readonly=on"
 	-virtfs "local,path=$out,mount_tag=out,security_model=none"
 	# Two edu devices (DMA engine + MSI), each behind its own hot-plug
@@ -152,37 +192,36 @@ progress_pid=$!
 trap 'kill $qmp_pid $progress_pid 2>/dev/null || true' EXIT
 
 start=$SECONDS
-boot_limit=900
-# The debug kernel took 453 s to its runner on a loaded host.
-case $suite in *-debug) boot_limit=1800 ;; esac
-boot_limit=${VMTEST_BOOT_TIMEOUT:-$boot_limit}
+boot_limit=${VMTEST_BOOT_TIMEOUT:-$(budget_boot_limit "$name")}
 boots=0
 env_error=
 while :; do
 	boots=$((boots + 1))
 	rm -f "$out/rebooting"
-	say "booting $suite guest (boot $boots)"
+	say "booting the $name guest (boot $boots)"
 	left=$((timeout - (SECONDS - start)))
 	[ $left -gt 0 ] || { env_error="time limit of ${timeout}s reached"; break; }
 	rc=0
-	kernel=$image/ extra=$cmdline_extra
-	[ $boots = 1 ] && [ -e "$image/install-vmlinuz" ] && kernel=$image/install- extra=
 	timeout "$left" qemu-system-x86_64 "${qemu_args[@]}" \
-		-kernel "${kernel}vmlinuz" -initrd "${kernel}initrd.img" \
-		-append "$cmdline$extra" \
+		"${boot_files[@]}" -append "$cmdline" \
 		>>"$out/qemu.log" 2>&1 </dev/null &
 	qemu_pid=$!
 	# A guest that never reaches its test runner (a hang in early boot)
 	# is an environment error now, not at the end of the time limit.
+	# The time to the runner of the slowest boot goes in the budget table.
 	boot_start=$SECONDS
+	reached=
 	while kill -0 "$qemu_pid" 2>/dev/null; do
-		if [ $((SECONDS - boot_start)) -ge "$boot_limit" ] &&
-			! grep -q "VMTEST: boot $boots reached" "$out/console.log"; then
+		if [ -z "$reached" ] && grep -q "VMTEST: boot $boots reached" "$out/console.log"; then
+			reached=$((SECONDS - boot_start))
+			[ "$reached" -le "$(cat "$out/boot-seconds" 2>/dev/null || echo 0)" ] ||
+				echo "$reached" >"$out/boot-seconds"
+		elif [ -z "$reached" ] && [ $((SECONDS - boot_start)) -ge "$boot_limit" ]; then
 			kill "$qemu_pid"
 			env_error="boot $boots did not reach the test runner within ${boot_limit}s"
 			break
 		fi
-		sleep 2
+		sleep 1
 	done
 	wait "$qemu_pid" || rc=$?
 	[ -z "$env_error" ] || break
@@ -199,5 +238,6 @@ while :; do
 	break
 done
 say "guest finished after $((SECONDS - start)) s, $boots boot(s)"
+echo "$((SECONDS - start))" >"$out/guest-seconds"
 
-tap_report "$out" "$env_error" "$@"
+tap_report "$out" "$env_error" "$name" "$timeout" "${steps[@]}"

@@ -1,16 +1,18 @@
 #!/bin/sh
-# Guest side of the VM harness, started at every boot by vmtest.service
-# (see tests/vm/image-customize.sh).  Installs the project once, then runs
-# the scenarios named in /mnt/out/plan that have no result yet, and powers
-# off.  A scenario that exits 100 asked for a reboot: it is run again after
-# the reboot and continues from the state it keeps in /var/lib/vmtest.
+# Guest side of the VM harness, started at every boot: by vmtest.service
+# in the integration tier's Debian guests (see tests/vm/image-customize.sh),
+# by guest/kernel-init in the kernel tier's initramfs.  In a Debian guest
+# it installs the project once; then it runs the scenarios named in
+# /mnt/out/plan that have no result yet, and powers off.  A scenario that
+# exits 100 asked for a reboot: it is run again after the reboot and
+# continues from the state it keeps in /var/lib/vmtest.
 SRC=/mnt/src
 OUT=/mnt/out
 RES=$OUT/results
 STATE=/var/lib/vmtest
 mkdir -p "$STATE" "$RES"
 # Settings from the host's run.sh --env (NAME=VALUE lines), exported to
-# every step; VMTEST_STEP_TIMEOUT is one for this script itself.
+# every step.
 if [ -s "$OUT/env" ]; then
 	set -a
 	. "$OUT/env"
@@ -18,23 +20,37 @@ if [ -s "$OUT/env" ]; then
 fi
 
 mark() { echo "VMTEST: $*" >/dev/kmsg; }
+# The initramfs has busybox and no systemd.
+if [ -d /run/systemd/system ]; then
+	power_off() { systemctl poweroff -ff; }
+else
+	power_off() { poweroff -f; }
+fi
 
 boot=$(($(cat "$STATE/boots" 2>/dev/null || echo 0) + 1))
 echo "$boot" >"$STATE/boots"
 dmesg -c >>"$RES/boot-$boot.dmesg"
-mark "boot $boot reached multi-user.target after $(cut -d' ' -f1 /proc/uptime) s"
+mark "boot $boot reached the test runner after $(cut -d' ' -f1 /proc/uptime) s"
 
-# run_step NAME COMMAND...: one entry of the plan, with its own TAP file,
-# stderr log, exit code and kernel log.
+# run_step NAME LIMIT COMMAND...: one entry of the plan, with its own TAP
+# file, stderr log, exit code, kernel log and time, cut after LIMIT s.
+# COMMAND is a path: busybox's timeout (the initramfs) would run its own
+# applet for a bare "sh", and that shell its own modprobe.
 run_step() {
-	name=$1
-	shift
+	name=$1 limit=$2
+	shift 2
 	[ -e "$RES/$name.rc" ] && return 0
 	mark "$name: start"
 	rc=0
-	timeout --kill-after=10 "${VMTEST_STEP_TIMEOUT:-1200}" "$@" \
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	timeout -k 10 "$limit" "$@" \
 		>>"$RES/$name.tap" 2>>"$RES/$name.log" </dev/null || rc=$?
 	dmesg -c >>"$RES/$name.dmesg"
+	# Seconds spent, summed over the boots a rebooting scenario spans.
+	awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" \
+		-v f="$(cat "$RES/$name.seconds" 2>/dev/null || echo 0)" \
+		'BEGIN { printf "%.0f\n", f + b - a }' >"$RES/$name.seconds.tmp"
+	mv "$RES/$name.seconds.tmp" "$RES/$name.seconds"
 	if [ "$rc" = 100 ]; then
 		mark "$name: reboot requested"
 		: >"$OUT/rebooting"
@@ -42,28 +58,23 @@ run_step() {
 		systemctl reboot
 		exit 0
 	fi
-	[ "$rc" = 124 ] && echo "# timed out" >>"$RES/$name.tap"
+	# coreutils' timeout exits 124, busybox's with the signal's status.
+	case $rc in
+	124|137|143) [ "$(cat "$RES/$name.seconds")" -lt "$limit" ] ||
+		echo "# timed out after its limit of $limit s" >>"$RES/$name.tap" ;;
+	esac
 	echo "$rc" >"$RES/$name.rc"
 	mark "$name: finished (exit $rc)"
 }
 
-run_step install sh "$SRC/tests/vm/guest/install.sh"
-# The host boots an image with a debug kernel under Debian's kernel first,
-# for the install; the scenarios run under the kernel named here.
-want=$(cat "$OUT/scenario-kernel" 2>/dev/null || true)
-if [ -n "$want" ] && [ "$(uname -r)" != "$want" ]; then
-	mark "rebooting into $want for the scenarios"
-	: >"$OUT/rebooting"
-	sync
-	systemctl reboot
-	exit 0
-fi
-while read -r scenario; do
+[ -e "$OUT/install" ] &&
+	run_step install "$(cat "$OUT/install-limit")" /bin/sh "$SRC/tests/vm/guest/install.sh"
+while read -r scenario limit; do
 	[ -n "$scenario" ] || continue
-	run_step "$scenario" sh "$SRC/tests/vm/scenarios/$scenario.sh"
+	run_step "$scenario" "$limit" /bin/sh "$SRC/tests/vm/scenarios/$scenario.sh"
 done <"$OUT/plan"
 
 mark "all scenarios done"
 : >"$OUT/done"
 sync
-systemctl poweroff -ff
+power_off

@@ -133,16 +133,28 @@ tap_boot() {
 	tap_reports <<<"$pre"
 }
 
-tap_report() {	# tap_report OUTDIR ENV_ERROR SCENARIO...
-	local dir=$1 env_error=$2 s f
-	shift 2
+# tap_time GUEST STEP SECONDS LIMIT: one line of the time budget table
+# (tests/summary.sh collects them from every test's output).
+tap_time() {
+	echo "# time: $1 $2 ${3:--} s, limit $4 s, budget $(budget_measured "$1" "$2" || true) s"
+}
+
+tap_report() {	# tap_report OUTDIR ENV_ERROR GUEST GUEST_LIMIT STEP...
+	local dir=$1 env_error=$2 guest=$3 limit=$4 s f
+	shift 4
 	for f in "$dir"/results/boot-*.dmesg; do
 		[ -e "$f" ] || continue
 		tap_boot "$dir" "$f"
 	done
-	for s in install "$@"; do
+	for s in "$@"; do
 		tap_scenario "$dir" "$s"
 	done
+	tap_time "$guest" boot "$(cat "$dir/boot-seconds" 2>/dev/null)" "$(budget_boot_limit "$guest")"
+	for s in "$@"; do
+		tap_time "$guest" "$s" "$(cat "$dir/results/$s.seconds" 2>/dev/null)" "$(budget_limit "$guest" "$s")"
+	done
+	echo "# time: $guest prepare $(cat "$dir/prepare-seconds" 2>/dev/null || echo -) s"
+	echo "# time: $guest guest $(cat "$dir/guest-seconds" 2>/dev/null || echo -) s, limit $limit s"
 	if [ -n "$env_error" ]; then
 		tap_line not-ok "environment: $env_error"
 		tap_attach "$dir/console.log" 80

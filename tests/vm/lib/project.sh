@@ -1,0 +1,30 @@
+# shellcheck shell=bash
+# The integration tier's install medium, built on the host in the suite's
+# image root (lib/kernel.sh: in_root, kernel_module), so that no compiler
+# runs inside a TCG guest: a meson build directory that the guest installs
+# with `meson install --no-rebuild`, as a user installs a build, and the
+# module, which the guest puts where DKMS would.
+
+# project_build SRC OUTDIR: configure and compile the exported tree SRC
+# in K_ROOT; OUTDIR gets project.tar (the source and build directories,
+# at the absolute paths meson recorded, which the guest extracts at /),
+# vfio_mdev_pci.ko for K_RELEASE, and the build logs.
+project_build() {
+	local src=$1 out=$2 scratch rc=0
+	scratch=$(mktemp -d "$K_ROOT/tmp/vmp-project.XXXXXX")
+	local s=/tmp/${scratch##*/}
+	cp -a "$src" "$scratch/src"
+	# shellcheck disable=SC2016 # expanded inside the chroot
+	in_root "$K_ROOT" sh -euc '
+		meson setup "$1/build" "$1/src" --prefix=/usr --sysconfdir=/etc \
+			--localstatedir=/var -Dvm_tests=disabled -Dtests=disabled
+		meson compile -C "$1/build"
+	' sh "$s" >"$out/project-build.log" 2>&1 || rc=$?
+	if [ $rc = 0 ]; then
+		tar -C "$K_ROOT" -cf "$out/project.tar" "${s#/}"
+	fi
+	rm -rf "$scratch"
+	[ $rc = 0 ] || { tail -n 30 "$out/project-build.log" >&2; die "project build in $K_ROOT failed"; }
+	echo "$s" >"$out/project-dir"
+	kernel_module "$out"
+}

@@ -14,7 +14,7 @@ set -eu
 base_pkgs="gcc make pkg-config ninja-build libglib2.0-dev libudev-dev
 libjson-glib-dev libxml2-dev libxml2-utils umockdev libumockdev-dev
 mmdebstrap debootstrap e2fsprogs busybox-static cpio socat util-linux
-shellcheck gnuplot-nox jq"
+shellcheck gnuplot-nox jq xz-utils zstd qemu-utils"
 backports_pkgs="qemu-system-x86 qemu-utils meson"
 
 missing() {

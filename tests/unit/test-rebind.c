@@ -158,6 +158,25 @@ static void test_module_missing(void)
 	g_assert_no_error(error);
 }
 
+/* A hung modprobe fails the bind with its name, and nothing is touched. */
+static void test_modprobe_hangs(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new();
+	g_autoptr(GError) error = NULL;
+
+	fake_sys_add_driver(fs, "e1000");
+	fake_sys_add_device(fs, NIC, "8086:100e", "e1000", "7");
+	g_setenv("VFIO_MDEV_PCI_MODPROBE", "sleep 5", TRUE);
+	g_setenv("VFIO_MDEV_PCI_HELPER_TIMEOUT", "1", TRUE);
+	g_assert_false(vmp_bind(NIC, 0, &error));
+	g_unsetenv("VFIO_MDEV_PCI_HELPER_TIMEOUT");
+	g_assert_nonnull(error);
+	g_assert_cmpstr(error->message, ==,
+			"'sleep 5' did not finish within 1 s and was killed (helper timeout, see VFIO_MDEV_PCI_HELPER_TIMEOUT).");
+	g_assert_cmpstr(fake_sys_writes(fs), ==, "");
+	assert_driver(fs, NIC, "e1000");
+}
+
 static void test_bad_device(void)
 {
 	g_autoptr(FakeSys) fs = fake_sys_new_nic();
@@ -254,6 +273,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/rebind/bind/refuse-vfs", test_refuse_vfs);
 	g_test_add_func("/rebind/bind/rollback", test_rollback);
 	g_test_add_func("/rebind/bind/module-missing", test_module_missing);
+	g_test_add_func("/rebind/bind/modprobe-hangs", test_modprobe_hangs);
 	g_test_add_func("/rebind/bind/bad-device", test_bad_device);
 	g_test_add_func("/rebind/unbind/restore", test_unbind_restore);
 	g_test_add_func("/rebind/unbind/plain", test_unbind_plain);

@@ -3,6 +3,7 @@
 #include "error.h"
 #include "fake-sysfs.h"
 #include "rebind.h"
+#include "sysfs.h"
 
 #define NIC FAKE_NIC
 
@@ -244,6 +245,60 @@ static void test_unbind_refused(void)
 	g_assert_cmpstr(fake_sys_writes(fs), ==, "");
 }
 
+static char *override_of(FakeSys *fs, const char *bdf)
+{
+	g_autofree char *path = g_build_filename(fake_sys_root(fs), "sys/bus/pci/devices",
+						 bdf, "driver_override", NULL);
+	char *value = NULL;
+
+	g_assert_true(g_file_get_contents(path, &value, NULL, NULL));
+	return value;
+}
+
+static void sysfs_write(FakeSys *fs, const char *rel, const char *value)
+{
+	g_autofree char *path = g_build_filename(fake_sys_root(fs), rel, NULL);
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(vmp_sysfs_write(path, value, &error));
+	g_assert_no_error(error);
+}
+
+/*
+ * A device pinned to vfio-pci (driverctl: override, unbind, probe) goes
+ * back to vfio-pci with its override, not to its host driver.
+ */
+static void test_unbind_restores_override(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *during = NULL;
+	g_autofree char *after = NULL;
+	g_autofree char *record = NULL;
+
+	fake_sys_add_driver(fs, "vfio-pci");
+	sysfs_write(fs, "sys/bus/pci/devices/" NIC "/driver_override", "vfio-pci");
+	sysfs_write(fs, "sys/bus/pci/drivers/e1000/unbind", NIC);
+	sysfs_write(fs, "sys/bus/pci/drivers_probe", NIC);
+	assert_driver(fs, NIC, "vfio-pci");
+	g_assert_true(vmp_bind(NIC, 0, &error));
+	g_assert_no_error(error);
+	during = override_of(fs, NIC);
+	g_assert_cmpstr(during, ==, "vfio-mdev-pci\n");
+	fake_sys_clear_writes(fs);
+	g_assert_true(vmp_unbind(NIC, VMP_UNBIND_RESTORE, &error));
+	g_assert_no_error(error);
+	g_assert_cmpstr(fake_sys_writes(fs), ==,
+			"sys/bus/pci/devices/" NIC "/driver_override <- vfio-pci\n"
+			"sys/bus/pci/drivers/vfio-mdev-pci/unbind <- " NIC "\n"
+			"sys/bus/pci/drivers_probe <- " NIC "\n");
+	assert_driver(fs, NIC, "vfio-pci");
+	after = override_of(fs, NIC);
+	g_assert_cmpstr(after, ==, "vfio-pci\n");
+	record = g_build_filename(fake_sys_root(fs), "run/vfio-mdev-pci", NIC ".override", NULL);
+	g_assert_false(g_file_test(record, G_FILE_TEST_EXISTS));
+}
+
 static void test_driverless(void)
 {
 	g_autoptr(FakeSys) fs = fake_sys_new();
@@ -278,6 +333,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/rebind/unbind/restore", test_unbind_restore);
 	g_test_add_func("/rebind/unbind/plain", test_unbind_plain);
 	g_test_add_func("/rebind/unbind/refused", test_unbind_refused);
+	g_test_add_func("/rebind/unbind/restores-override", test_unbind_restores_override);
 	g_test_add_func("/rebind/driverless", test_driverless);
 	return g_test_run();
 }

@@ -191,6 +191,23 @@ static void test_bad_device(void)
 	g_assert_cmpstr(fake_sys_writes(fs), ==, "");
 }
 
+/* unbind --restore: @override written back, then unbind, probe: @driver. */
+static void assert_restored(FakeSys *fs, const char *override,
+			    const char *driver)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *want = g_strdup_printf(
+		"sys/bus/pci/devices/" NIC "/driver_override <- %s\n"
+		"sys/bus/pci/drivers/vfio-mdev-pci/unbind <- " NIC "\n"
+		"sys/bus/pci/drivers_probe <- " NIC "\n", override);
+
+	fake_sys_clear_writes(fs);
+	g_assert_true(vmp_unbind(NIC, VMP_UNBIND_RESTORE, &error));
+	g_assert_no_error(error);
+	g_assert_cmpstr(fake_sys_writes(fs), ==, want);
+	assert_driver(fs, NIC, driver);
+}
+
 static void test_unbind_restore(void)
 {
 	g_autoptr(FakeSys) fs = fake_sys_new_nic();
@@ -198,14 +215,7 @@ static void test_unbind_restore(void)
 	g_autofree char *record = NULL;
 
 	g_assert_true(vmp_bind(NIC, 0, &error));
-	fake_sys_clear_writes(fs);
-	g_assert_true(vmp_unbind(NIC, VMP_UNBIND_RESTORE, &error));
-	g_assert_no_error(error);
-	g_assert_cmpstr(fake_sys_writes(fs), ==,
-			"sys/bus/pci/devices/" NIC "/driver_override <- \n"
-			"sys/bus/pci/drivers/vfio-mdev-pci/unbind <- " NIC "\n"
-			"sys/bus/pci/drivers_probe <- " NIC "\n");
-	assert_driver(fs, NIC, "e1000");
+	assert_restored(fs, "", "e1000");
 	record = vmp_remembered_driver(NIC);
 	g_assert_null(record);
 }
@@ -285,14 +295,7 @@ static void test_unbind_restores_override(void)
 	g_assert_no_error(error);
 	during = override_of(fs, NIC);
 	g_assert_cmpstr(during, ==, "vfio-mdev-pci\n");
-	fake_sys_clear_writes(fs);
-	g_assert_true(vmp_unbind(NIC, VMP_UNBIND_RESTORE, &error));
-	g_assert_no_error(error);
-	g_assert_cmpstr(fake_sys_writes(fs), ==,
-			"sys/bus/pci/devices/" NIC "/driver_override <- vfio-pci\n"
-			"sys/bus/pci/drivers/vfio-mdev-pci/unbind <- " NIC "\n"
-			"sys/bus/pci/drivers_probe <- " NIC "\n");
-	assert_driver(fs, NIC, "vfio-pci");
+	assert_restored(fs, "vfio-pci", "vfio-pci");
 	after = override_of(fs, NIC);
 	g_assert_cmpstr(after, ==, "vfio-pci\n");
 	record = g_build_filename(fake_sys_root(fs), "run/vfio-mdev-pci", NIC ".override", NULL);

@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "inuse.h"
+#include "lock.h"
 #include "pci.h"
 #include "rebind.h"
 #include "root.h"
@@ -186,11 +187,15 @@ static gboolean rebind_to_us(const char *bdf, const char *old_driver,
 
 gboolean vmp_bind(const char *bdf, VmpBindFlags flags, GError **error)
 {
+	g_autoptr(VmpLock) lock = NULL;
 	g_autofree char *driver = NULL;
 	g_autofree char *old_override = NULL;
 	gboolean created = FALSE;
 
 	if (!vmp_pci_check_exists(bdf, error))
+		return FALSE;
+	lock = vmp_lock(bdf, error);
+	if (!lock)
 		return FALSE;
 	driver = vmp_pci_driver(bdf);
 	if (g_strcmp0(driver, VMP_DRIVER) == 0)
@@ -252,8 +257,13 @@ gboolean vmp_unbind(const char *bdf, VmpUnbindFlags flags, GError **error)
 	g_autofree char *driver = NULL;
 	g_autofree char *override = NULL;
 	g_autofree char *original = NULL;
+	g_autoptr(VmpLock) lock = NULL;
 
 	if (!vmp_pci_check_exists(bdf, error))
+		return FALSE;
+	/* Under the lock, the active-mdev check below holds until we unbind. */
+	lock = vmp_lock(bdf, error);
+	if (!lock)
 		return FALSE;
 	driver = vmp_pci_driver(bdf);
 	if (!check_unbindable(bdf, driver, error))

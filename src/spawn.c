@@ -6,6 +6,7 @@
 #include <gio/gio.h>
 
 #include "error.h"
+#include "timelimit.h"
 #include "spawn.h"
 
 typedef struct {
@@ -73,13 +74,7 @@ static void own_group(gpointer data)
 
 guint vmp_spawn_default_timeout_ms(void)
 {
-	const char *env = g_getenv("VFIO_MDEV_PCI_HELPER_TIMEOUT");
-	guint64 s = 0;
-
-	if (env && *env && g_ascii_string_to_unsigned(env, 10, 1, G_MAXUINT / 1000,
-						      &s, NULL))
-		return (guint)s * 1000;
-	return VMP_SPAWN_TIMEOUT_S * 1000;
+	return vmp_limit_ms("VFIO_MDEV_PCI_HELPER_TIMEOUT", VMP_SPAWN_TIMEOUT_S);
 }
 
 gboolean vmp_spawn_timeout(const char * const *argv, guint timeout_ms,

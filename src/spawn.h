@@ -15,7 +15,7 @@
  */
 #define VMP_SPAWN_TIMEOUT_S 60
 
-/* $VFIO_MDEV_PCI_HELPER_TIMEOUT seconds if set and valid, else the default. */
+/* $VFIO_MDEV_PCI_HELPER_TIMEOUT seconds if set (timelimit.h), else the default. */
 guint vmp_spawn_default_timeout_ms(void);
 gboolean vmp_spawn_timeout(const char * const *argv, guint timeout_ms,
 			   GError **error);

@@ -231,6 +231,22 @@ static void test_post_stop_during_start(void)
 	assert_no_pending(fs);
 }
 
+/* A type with an embedded NUL must not pass for ours. */
+static void test_nul_in_type(void)
+{
+	const char *argv[] = { "callout", "-t", TYPE, "-e", "pre", "-a", "define",
+			       "-s", "none", "-u", UUID, "-p", NIC, NULL };
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree char *message = NULL;
+
+	g_assert_cmpint(run_cmd("{\"mdev_type\":\"" TYPE "\\u0000x\"}", out, &message, argv), ==, 1);
+	g_assert_cmpstr(message, ==,
+			"pre define of mdev " UUID " on " NIC ": The callout's standard input is not an mdevctl device config: a string holds a NUL character (\\u0000).");
+	/* An escaped backslash before "u0000" is no NUL. */
+	g_assert_cmpint(run_cmd("{\"mdev_type\":\"" TYPE "\",\"x\":\"\\\\u0000\"}", out, NULL, argv), ==, 0);
+}
+
 static void test_other_events(void)
 {
 	g_autoptr(FakeSys) fs = fake_sys_new_nic();
@@ -292,6 +308,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/callout/post-start-keeps", test_post_start_keeps);
 	g_test_add_func("/callout/post-start-failure-auto", test_post_start_failure_auto);
 	g_test_add_func("/callout/post-stop-during-start", test_post_stop_during_start);
+	g_test_add_func("/callout/nul-in-type", test_nul_in_type);
 	g_test_add_func("/callout/other-events", test_other_events);
 	g_test_add_func("/callout/binary-foreign-is-quick", test_binary_foreign_is_quick);
 	return g_test_run();

@@ -180,6 +180,43 @@ static void test_hook_two_domains(void)
 	g_assert_cmpstr(log2, ==, "start -p 0000:01:00.0 -u " UUID "\nstop -u " UUID "\n");
 }
 
+/* A DTD with entities ("billion laughs") is refused before parsing. */
+static void test_hook_dtd(void)
+{
+	g_autofree char *xml = NULL;
+	g_autoptr(FakeSys) fs = hook_tree(&xml);
+	g_autoptr(GString) doc = g_string_new("<?xml version='1.0'?>\n<!DOCTYPE domain [\n"
+					      "<!ENTITY a \"aaaaaaaaaaaaaaaa\">\n");
+	g_autofree char *message = NULL;
+	gint64 start = g_get_monotonic_time();
+
+	for (guint i = 0; i < 4; i++)
+		g_string_append_printf(doc, "<!ENTITY %c \"&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;\">\n",
+				       'b' + i, 'a' + i, 'a' + i, 'a' + i, 'a' + i,
+				       'a' + i, 'a' + i, 'a' + i, 'a' + i);
+	g_string_append(doc, "]>\n<domain><name>x</name><devices>");
+	for (guint i = 0; i < 4000; i++)
+		g_string_append(doc, "<hostdev type='mdev' x='&e;'/>");
+	g_string_append(doc, "</devices></domain>\n");
+	g_assert_cmpint(hook(doc->str, "vm1", "prepare", "begin", &message), ==, 1);
+	g_assert_cmpstr(message, ==,
+			"Domain 'vm1': The domain XML has a document type declaration (<!DOCTYPE>); refused.");
+	g_assert_cmpint(g_get_monotonic_time() - start, <, G_USEC_PER_SEC);
+}
+
+/* Standard input is read up to a limit. */
+static void test_hook_input_limit(void)
+{
+	g_autofree char *xml = NULL;
+	g_autoptr(FakeSys) fs = hook_tree(&xml);
+	g_autofree char *big = g_strnfill(5 * 1024 * 1024, ' ');
+	g_autofree char *message = NULL;
+
+	g_assert_cmpint(hook(big, "vm1", "prepare", "begin", &message), ==, 1);
+	g_assert_cmpstr(message, ==,
+			"Domain 'vm1': Standard input is larger than 4096 KiB; refused.");
+}
+
 static void test_hook_start_fails(void)
 {
 	g_autofree char *xml = NULL;
@@ -234,6 +271,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/xml/validate-errors", test_validate_errors);
 	g_test_add_func("/hook/cycle", test_hook_cycle);
 	g_test_add_func("/hook/two-domains", test_hook_two_domains);
+	g_test_add_func("/hook/dtd", test_hook_dtd);
+	g_test_add_func("/hook/input-limit", test_hook_input_limit);
 	g_test_add_func("/hook/start-fails", test_hook_start_fails);
 	g_test_add_func("/hook/malformed", test_hook_malformed);
 	g_test_add_func("/hook/bad-uuid", test_hook_bad_uuid);

@@ -10,16 +10,21 @@
  *   get attributes    our type has none: []
  *   pre define        the parent must be a PCI function, the type ours
  *   pre start         bind the parent to vfio-mdev-pci if it is not
+ *   post start        after a failed start, give back what pre start took
  *   post stop         give the parent back to its driver per policy
- * Everything else is accepted without action.
+ * Everything else is accepted without action. Each acts under the
+ * parent's lock (lock.h), so the check and the act of one run do not
+ * interleave with another's.
  */
 #include <json-glib/json-glib.h>
 
 #include "cmd.h"
 #include "config.h"
 #include "error.h"
+#include "lock.h"
 #include "mdevdef.h"
 #include "pci.h"
+#include "pending.h"
 #include "rebind.h"
 #include "validate.h"
 #include "vmp.h"
@@ -114,7 +119,11 @@ static gboolean check_ours(const CalloutArgs *a, const VmpMdevDef *def,
 	return vmp_pci_check_exists(a->parent, error);
 }
 
-/* After the last mdev stopped: give the device back, per [policy]. */
+/*
+ * After the last mdev stopped, or a start failed: give the device back,
+ * per [policy]. The caller holds the lock, so what we check (no active
+ * mdev, no start in flight) stays true until we have unbound.
+ */
 static gboolean give_back(const char *bdf, GError **error)
 {
 	g_autoptr(VmpConfig) config = vmp_config_load(error);
@@ -135,9 +144,62 @@ static gboolean give_back(const char *bdf, GError **error)
 	}
 	driver = vmp_pci_driver(bdf);
 	active = vmp_mdev_active_on(bdf);
-	if (g_strcmp0(driver, VMP_DRIVER) != 0 || active->len > 0)
+	if (g_strcmp0(driver, VMP_DRIVER) != 0 || active->len > 0 ||
+	    vmp_pending_any(bdf))
 		return TRUE;
 	return vmp_unbind(bdf, VMP_UNBIND_RESTORE, error);
+}
+
+/* Bind the parent, and record the start in flight for post start. */
+static gboolean pre_start(const CalloutArgs *a, GError **error)
+{
+	g_autofree char *before = vmp_pci_driver(a->parent);
+
+	if (!vmp_bind(a->parent, 0, error))
+		return FALSE;
+	return vmp_pending_add(a->parent, a->uuid,
+			       g_strcmp0(before, VMP_DRIVER) != 0, error);
+}
+
+/*
+ * The start is over. If it failed and pre start had rebound the device,
+ * the device must not stay on vfio-mdev-pci with no mdev: give it back
+ * as after a stop (so a device with an auto-start definition stays ours
+ * under give-back=auto, as at boot).
+ */
+static gboolean post_start(const CalloutArgs *a, GError **error)
+{
+	gboolean rebound = FALSE;
+
+	if (!vmp_pending_take(a->parent, a->uuid, &rebound) ||
+	    g_strcmp0(a->state, "success") == 0 || !rebound)
+		return TRUE;
+	return give_back(a->parent, error);
+}
+
+static gboolean post_stop(const CalloutArgs *a, GError **error)
+{
+	gboolean rebound;
+
+	/* A start whose post start never came (mdevctl killed) is over. */
+	vmp_pending_take(a->parent, a->uuid, &rebound);
+	if (g_strcmp0(a->state, "success") != 0)
+		return TRUE;
+	return give_back(a->parent, error);
+}
+
+/* What pre start, post start and post stop do, under the parent's lock. */
+static gboolean act(const CalloutArgs *a, GError **error)
+{
+	g_autoptr(VmpLock) lock = vmp_lock(a->parent, error);
+
+	if (!lock)
+		return FALSE;
+	if (is(a, "pre", "start"))
+		return pre_start(a, error);
+	if (is(a, "post", "start"))
+		return post_start(a, error);
+	return post_stop(a, error);
 }
 
 static gboolean handle(VmpIo *io, const CalloutArgs *a, GError **error)
@@ -164,10 +226,10 @@ static gboolean handle(VmpIo *io, const CalloutArgs *a, GError **error)
 	if (is(a, "pre", "define") || is(a, "pre", "start")) {
 		if (!check_ours(a, def, error))
 			return FALSE;
-		return is(a, "pre", "start") ? vmp_bind(a->parent, 0, error) : TRUE;
+		return is(a, "pre", "start") ? act(a, error) : TRUE;
 	}
-	if (is(a, "post", "stop") && g_strcmp0(a->state, "success") == 0)
-		return give_back(a->parent, error);
+	if (is(a, "post", "start") || is(a, "post", "stop"))
+		return act(a, error);
 	return TRUE;
 }
 

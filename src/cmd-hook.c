@@ -5,7 +5,17 @@
  * with the domain XML on stdin. On "prepare begin" we start the inactive
  * persistent mdevs of our type that the domain uses, and record them in
  * /run/vfio-mdev-pci/hook/DOMAIN; on "release end" we stop what we
- * started. A hook must never call back into libvirt (virsh): libvirtd
+ * started, unless another domain's record holds it now.
+ *
+ * A record lists the mdevs the hook started that the domain holds: those
+ * it started for this domain, and active ones another domain's record
+ * lists (the hook started them for that one; a domain can be prepared
+ * while another still holds the mdev, and libvirt's own checks decide
+ * whether both may run). The last domain to release an mdev stops it;
+ * an mdev started by hand is never in a record, so never stopped. Every
+ * read and write of the records is under the "hook" lock (lock.h), so
+ * two domains' hooks do not interleave; the devices themselves are
+ * serialized by mdevctl's callout, which takes the device lock. A hook must never call back into libvirt (virsh): libvirtd
  * waits for the hook, so that would deadlock. Only a failure on "prepare
  * begin" is an error: it stops the domain from starting, which is what we
  * want; anywhere else a non-zero exit only produces noise.
@@ -15,10 +25,12 @@
 
 #include "cmd.h"
 #include "error.h"
+#include "lock.h"
 #include "mdevctl.h"
 #include "mdevdef.h"
 #include "pci.h"
 #include "root.h"
+#include "sysfs.h"
 #include "validate.h"
 #include "xml.h"
 
@@ -29,8 +41,36 @@ static char *record_path(const char *domain)
 	return vmp_path("run/vfio-mdev-pci/hook/%s", domain);
 }
 
-/* Our persistent, inactive mdevs among the domain's mdev hostdevs. */
-static GPtrArray *wanted_mdevs(xmlDoc *doc, GError **error)
+/* Does the record of a domain other than @self list @uuid? */
+static gboolean held_by_other(const char *uuid, const char *self)
+{
+	g_autofree char *dir = vmp_path("run/vfio-mdev-pci/hook");
+	g_autoptr(GPtrArray) domains = vmp_sysfs_list_dir(dir);
+
+	for (guint i = 0; i < domains->len; i++) {
+		const char *domain = g_ptr_array_index(domains, i);
+		g_autofree char *path = NULL;
+		g_autofree char *lines = NULL;
+		g_auto(GStrv) uuids = NULL;
+
+		if (g_str_equal(domain, self) || !vmp_check_domain_name(domain, NULL))
+			continue;
+		path = record_path(domain);
+		if (!g_file_get_contents(path, &lines, NULL, NULL))
+			continue;
+		uuids = g_strsplit(lines, "\n", -1);
+		if (g_strv_contains((const char * const *)uuids, uuid))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * Our persistent, inactive mdevs among the domain's mdev hostdevs, to
+ * start; in @shared, the active ones another domain's record holds.
+ */
+static GPtrArray *wanted_mdevs(xmlDoc *doc, const char *domain,
+			       GString *shared, GError **error)
 {
 	g_autoptr(GPtrArray) uuids = vmp_xml_strings(doc, MDEV_UUIDS, error);
 	g_autoptr(GPtrArray) defs =
@@ -46,8 +86,11 @@ static GPtrArray *wanted_mdevs(xmlDoc *doc, GError **error)
 
 		if (!vmp_check_uuid(uuid, error))
 			return NULL;
-		if (vmp_mdev_is_active(uuid))
+		if (vmp_mdev_is_active(uuid)) {
+			if (held_by_other(uuid, domain))
+				g_string_append_printf(shared, "%s\n", uuid);
 			continue;
+		}
 		def = vmp_mdev_def_find(uuid, &local);
 		if (local) {
 			g_propagate_error(error, g_steal_pointer(&local));
@@ -87,7 +130,9 @@ static void stop_all(const char *lines)
 static gboolean prepare_begin(VmpIo *io, const char *domain, GError **error)
 {
 	g_autoptr(GString) started = g_string_new(NULL);
+	g_autoptr(GString) shared = g_string_new(NULL);
 	g_autoptr(GPtrArray) defs = NULL;
+	g_autoptr(VmpLock) lock = NULL;
 	g_autoptr(xmlDoc) doc = NULL;
 	g_autofree char *xml = NULL;
 	gsize len = 0;
@@ -98,7 +143,10 @@ static gboolean prepare_begin(VmpIo *io, const char *domain, GError **error)
 	doc = vmp_xml_parse(xml, len, "The domain XML", error);
 	if (!doc)
 		return FALSE;
-	defs = wanted_mdevs(doc, error);
+	lock = vmp_lock("hook", error);
+	if (!lock)
+		return FALSE;
+	defs = wanted_mdevs(doc, domain, shared, error);
 	if (!defs)
 		return FALSE;
 	for (guint i = 0; i < defs->len; i++) {
@@ -111,9 +159,11 @@ static gboolean prepare_begin(VmpIo *io, const char *domain, GError **error)
 		}
 		g_string_append_printf(started, "%s\n", def->uuid);
 	}
-	if (started->len == 0)
+	g_string_append(shared, started->str);
+	if (shared->len == 0)
 		return TRUE;
-	if (!write_record(domain, started, error)) {
+	/* On failure, stop only what this run started. */
+	if (!write_record(domain, shared, error)) {
 		stop_all(started->str);
 		return FALSE;
 	}
@@ -123,12 +173,21 @@ static gboolean prepare_begin(VmpIo *io, const char *domain, GError **error)
 static gboolean release_end(const char *domain)
 {
 	g_autofree char *path = record_path(domain);
+	g_autoptr(GString) ours = g_string_new(NULL);
+	g_autoptr(VmpLock) lock = vmp_lock("hook", NULL);
 	g_autofree char *lines = NULL;
+	g_auto(GStrv) uuids = NULL;
 
-	if (!g_file_get_contents(path, &lines, NULL, NULL))
+	if (!lock || !g_file_get_contents(path, &lines, NULL, NULL))
 		return TRUE;
-	stop_all(lines);
 	g_unlink(path);
+	/* Only what no other domain's record holds now. */
+	uuids = g_strsplit(lines, "\n", -1);
+	for (guint i = 0; uuids[i]; i++) {
+		if (vmp_uuid_is_valid(uuids[i]) && !held_by_other(uuids[i], domain))
+			g_string_append_printf(ours, "%s\n", uuids[i]);
+	}
+	stop_all(ours->str);
 	return TRUE;
 }
 

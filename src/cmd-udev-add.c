@@ -19,13 +19,14 @@ static gboolean wanted(const char *bdf, gboolean *want, GError **error)
 	g_autoptr(VmpConfig) config = NULL;
 	g_autofree char *id = NULL;
 
+	/* A broken config claims nothing, definitions included (conf(5)). */
+	config = vmp_config_load(error);
+	if (!config)
+		return FALSE;
 	if (!vmp_mdev_parent_has_auto(bdf, want, error))
 		return FALSE;
 	if (*want)
 		return TRUE;
-	config = vmp_config_load(error);
-	if (!config)
-		return FALSE;
 	id = vmp_pci_id(bdf);
 	*want = vmp_config_names(config, bdf, id);
 	return TRUE;

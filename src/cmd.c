@@ -52,8 +52,16 @@ char *vmp_read_all(GInputStream *in, gsize *len, GError **error)
 	guint8 chunk[4096];
 	gssize n;
 
-	while ((n = g_input_stream_read(in, chunk, sizeof(chunk), NULL, error)) > 0)
+	while ((n = g_input_stream_read(in, chunk, sizeof(chunk), NULL, error)) > 0) {
+		/* A document from libvirt or mdevctl is a few KiB; refuse a flood. */
+		if (buf->len + n > VMP_INPUT_MAX) {
+			g_set_error(error, VMP_ERROR, VMP_ERROR_INVALID,
+				    "Standard input is larger than %u KiB; refused.",
+				    VMP_INPUT_MAX / 1024);
+			return NULL;
+		}
 		g_byte_array_append(buf, chunk, n);
+	}
 	if (n < 0) {
 		g_prefix_error(error, "Could not read standard input: ");
 		return NULL;

@@ -35,7 +35,8 @@ gboolean vmp_cmd_parse(const char *usage, const char *summary,
 gboolean vmp_cmd_want_args(int argc, int n, const char *usage, GError **error);
 /* Append the document built in @b to @out, pretty-printed. */
 void vmp_append_json(GString *out, JsonBuilder *b);
-/* The whole of @in as a string. */
+/* The whole of @in as a string; more than VMP_INPUT_MAX bytes is an error. */
+#define VMP_INPUT_MAX (4u * 1024 * 1024)
 char *vmp_read_all(GInputStream *in, gsize *len, GError **error);
 
 gboolean vmp_cmd_list(VmpIo *io, int argc, char **argv, GError **error);

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <string.h>
+
 #include "config.h"
 #include "error.h"
+#include "regfile.h"
 #include "root.h"
 #include "validate.h"
 
@@ -111,6 +114,45 @@ static gboolean get_give_back(GKeyFile *kf, VmpGiveBack *out, GError **error)
 	return FALSE;
 }
 
+/*
+ * GKeyFile keeps the last of two equal keys: a second "give-back=" would
+ * silently override the first. Refuse them, with both lines. The text
+ * has loaded as a key file, so each line is a comment, a [group] or a
+ * key=value.
+ */
+static gboolean check_duplicates(const char *text, GError **error)
+{
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal,
+							   g_free, NULL);
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	g_autofree char *group = g_strdup("");
+
+	for (guint i = 0; lines[i]; i++) {
+		g_autofree char *line = g_strstrip(g_strdup(lines[i]));
+		g_autofree char *key = NULL;
+		char *eq = strchr(line, '=');
+		gpointer first;
+
+		if (*line == '[') {
+			g_free(group);
+			group = g_strndup(line + 1, strcspn(line + 1, "]"));
+			continue;
+		}
+		if (*line == '#' || !eq)
+			continue;
+		*eq = '\0';
+		key = g_strdup_printf("[%s] %s", group, g_strchomp(line));
+		if (g_hash_table_lookup_extended(seen, key, NULL, &first)) {
+			g_set_error(error, VMP_ERROR, VMP_ERROR_INVALID,
+				    "line %u: duplicate key '%s' in group [%s] (first on line %u).",
+				    i + 1, line, group, GPOINTER_TO_UINT(first));
+			return FALSE;
+		}
+		g_hash_table_insert(seen, g_steal_pointer(&key), GUINT_TO_POINTER(i + 1));
+	}
+	return TRUE;
+}
+
 static gboolean parse(GKeyFile *kf, VmpConfig *config, GError **error)
 {
 	if (!check_known(kf, error))
@@ -126,25 +168,37 @@ static gboolean parse(GKeyFile *kf, VmpConfig *config, GError **error)
 	return get_give_back(kf, &config->give_back, error);
 }
 
+/* The file's text, or "" if there is none (an empty config). */
+static char *read_text(VmpConfig *config, GError **error)
+{
+	g_autoptr(GError) local = NULL;
+	char *text = NULL;
+
+	if (vmp_read_regular_file(config->path, VMP_CONFIG_MAX, &text, NULL, &local)) {
+		config->exists = TRUE;
+		return text;
+	}
+	if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+		return g_strdup("");
+	g_propagate_error(error, g_steal_pointer(&local));
+	return NULL;
+}
+
 VmpConfig *vmp_config_load(GError **error)
 {
 	g_autoptr(VmpConfig) config = g_new0(VmpConfig, 1);
 	g_autoptr(GKeyFile) kf = g_key_file_new();
-	g_autoptr(GError) local = NULL;
+	g_autofree char *text = NULL;
 
 	config->path = vmp_path("etc/vfio-mdev-pci/vfio-mdev-pci.conf");
-	if (!g_key_file_load_from_file(kf, config->path, G_KEY_FILE_NONE, &local)) {
-		if (!g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
-			g_propagate_prefixed_error(error, g_steal_pointer(&local),
-						   "%s: ", config->path);
-			return NULL;
-		}
-		g_clear_error(&local);
-	} else {
-		config->exists = TRUE;
-	}
-	if (!parse(kf, config, error)) {
-		g_prefix_error(error, "%s: ", config->path);
+	text = read_text(config, error);
+	if (!text)
+		return NULL;
+	if (!g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, error) ||
+	    !check_duplicates(text, error) || !parse(kf, config, error)) {
+		/* Some messages name the file already; every one must. */
+		if (!strstr((*error)->message, config->path))
+			g_prefix_error(error, "%s: ", config->path);
 		return NULL;
 	}
 	return g_steal_pointer(&config);

@@ -12,10 +12,12 @@
  *   [policy]
  *   give-back=auto|always|never            after the last mdev stops
  *
- * Lists are separated by ';', ',' or blanks. Unknown groups and keys are
- * errors, so a typo does not silently change behaviour. A missing file is
- * an empty config.
+ * Lists are separated by ';', ',' or blanks. Unknown groups and keys, and
+ * a key given twice, are errors, so a typo does not silently change
+ * behaviour. A missing file is an empty config; anything but a regular
+ * file (a FIFO) is refused unread.
  */
+#define VMP_CONFIG_MAX (1024 * 1024)
 typedef enum {
 	VMP_GIVE_BACK_AUTO,	/* unless the parent has an auto-start definition */
 	VMP_GIVE_BACK_ALWAYS,

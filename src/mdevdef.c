@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <string.h>
+
 #include <json-glib/json-glib.h>
 
 #include "error.h"
 #include "mdevdef.h"
+#include "regfile.h"
 #include "root.h"
 #include "sysfs.h"
 #include "validate.h"
@@ -57,42 +60,84 @@ static gboolean parse_object(JsonObject *obj, VmpMdevDef *def,
 	return TRUE;
 }
 
-VmpMdevDef *vmp_mdev_def_parse(const char *json, gssize len, const char *what,
-			       GError **error)
+/*
+ * Does the JSON text hold a \u0000 escape? json-glib turns it into a NUL
+ * that cuts the C string short: "vfio-mdev-pci-type1\u0000x" would read
+ * as our type. An escape is one whose backslash is not itself escaped.
+ */
+static gboolean has_nul_escape(const char *json, gsize len)
+{
+	for (gsize i = 0; i + 6 <= len; i++) {
+		gsize backslashes = 0;
+
+		if (g_ascii_strncasecmp(json + i, "\\u0000", 6) != 0)
+			continue;
+		while (backslashes < i && json[i - backslashes - 1] == '\\')
+			backslashes++;
+		if (backslashes % 2 == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Parse into @def; on failure @def->type may still be set (whose it is). */
+static gboolean parse_into(const char *json, gsize len, const char *what,
+			   VmpMdevDef *def, GError **error)
 {
 	g_autoptr(JsonParser) parser = json_parser_new();
-	g_autoptr(VmpMdevDef) def = g_new0(VmpMdevDef, 1);
 	JsonNode *root;
 
 	if (!json_parser_load_from_data(parser, json, len, error)) {
 		g_prefix_error(error, "%s is not valid JSON: ", what);
-		return NULL;
+		return FALSE;
 	}
+	if (has_nul_escape(json, len))
+		return invalid(error, what, "a string holds a NUL character (\\u0000).");
 	root = json_parser_get_root(parser);
-	if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
-		invalid(error, what, "it is not a JSON object.");
-		return NULL;
-	}
-	if (!parse_object(json_node_get_object(root), def, what, error))
+	if (!root || !JSON_NODE_HOLDS_OBJECT(root))
+		return invalid(error, what, "it is not a JSON object.");
+	return parse_object(json_node_get_object(root), def, what, error);
+}
+
+VmpMdevDef *vmp_mdev_def_parse(const char *json, gssize len, const char *what,
+			       GError **error)
+{
+	g_autoptr(VmpMdevDef) def = g_new0(VmpMdevDef, 1);
+
+	if (!parse_into(json, len < 0 ? strlen(json) : (gsize)len, what, def, error))
 		return NULL;
 	return g_steal_pointer(&def);
 }
 
+/*
+ * /etc/mdevctl.d/@parent/@uuid, or NULL: with @error set for a bad file
+ * (named in the message) that is ours or whose type cannot be read, and
+ * without for another vendor's definition that is malformed. That one is
+ * not ours to judge, and must not break "list" or our devices: skipped,
+ * with a warning.
+ */
 static VmpMdevDef *load(const char *parent, const char *uuid, GError **error)
 {
 	g_autofree char *path = vmp_path("etc/mdevctl.d/%s/%s", parent, uuid);
+	g_autoptr(VmpMdevDef) def = g_new0(VmpMdevDef, 1);
+	g_autoptr(GError) local = NULL;
 	g_autofree char *json = NULL;
 	gsize len = 0;
-	VmpMdevDef *def;
 
-	if (!g_file_get_contents(path, &json, &len, error))
+	if (!vmp_read_regular_file(path, VMP_MDEV_DEF_MAX, &json, &len, error))
 		return NULL;
-	def = vmp_mdev_def_parse(json, len, path, error);
-	if (def) {
-		def->uuid = g_strdup(uuid);
-		def->parent = g_strdup(parent);
+	if (!parse_into(json, len, path, def, &local)) {
+		if (!def->type || vmp_mdev_type_is_ours(def->type)) {
+			g_propagate_error(error, g_steal_pointer(&local));
+			return NULL;
+		}
+		g_printerr("vfio-mdev-pci: warning: skipping %s (type '%s', not ours): %s\n",
+			   path, def->type, local->message);
+		return NULL;
 	}
-	return def;
+	def->uuid = g_strdup(uuid);
+	def->parent = g_strdup(parent);
+	return g_steal_pointer(&def);
 }
 
 GPtrArray *vmp_mdev_defs_for_parent(const char *bdf, GError **error)
@@ -103,10 +148,15 @@ GPtrArray *vmp_mdev_defs_for_parent(const char *bdf, GError **error)
 		g_ptr_array_new_with_free_func((GDestroyNotify)vmp_mdev_def_free);
 
 	for (guint i = 0; i < uuids->len; i++) {
-		VmpMdevDef *def = load(bdf, g_ptr_array_index(uuids, i), error);
+		g_autoptr(GError) local = NULL;
+		VmpMdevDef *def = load(bdf, g_ptr_array_index(uuids, i), &local);
 
-		if (!def)
+		if (local) {
+			g_propagate_error(error, g_steal_pointer(&local));
 			return NULL;
+		}
+		if (!def)
+			continue;
 		if (vmp_mdev_type_is_ours(def->type))
 			g_ptr_array_add(defs, def);
 		else
@@ -142,12 +192,12 @@ VmpMdevDef *vmp_mdev_def_find(const char *uuid, GError **error)
 		g_autofree char *path = vmp_path("etc/mdevctl.d/%s/%s", parent, uuid);
 		g_autoptr(VmpMdevDef) def = NULL;
 
-		if (!g_file_test(path, G_FILE_TEST_IS_REGULAR))
+		if (!g_file_test(path, G_FILE_TEST_EXISTS))
 			continue;
 		def = load(parent, uuid, error);
-		if (!def)
+		if (error && *error)
 			return NULL;
-		if (vmp_mdev_type_is_ours(def->type))
+		if (def && vmp_mdev_type_is_ours(def->type))
 			return g_steal_pointer(&def);
 	}
 	return NULL;

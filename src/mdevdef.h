@@ -7,8 +7,10 @@
  * mdevctl's persistent definitions, /etc/mdevctl.d/PARENT/UUID, and the
  * same JSON document mdevctl hands its callouts on stdin (mdevctl 1.4):
  *   {"mdev_type": "vfio-mdev-pci-type1", "start": "auto", "attrs": []}
- * mdevctl owns these files; we only read them.
+ * mdevctl owns these files; we only read them, as regular files of at
+ * most VMP_MDEV_DEF_MAX bytes.
  */
+#define VMP_MDEV_DEF_MAX (1024 * 1024)
 typedef struct {
 	char *uuid;
 	char *parent;

@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "inuse.h"
+#include "lock.h"
 #include "pci.h"
 #include "rebind.h"
 #include "root.h"
@@ -12,24 +13,40 @@
 #include "sysfs.h"
 #include "vmp.h"
 
-static char *record_path(const char *bdf)
+/* What we remember about @bdf: "driver", or "override" (see rebind.h). */
+static char *record_path(const char *bdf, const char *what)
 {
-	return vmp_path("run/vfio-mdev-pci/%s.driver", bdf);
+	return vmp_path("run/vfio-mdev-pci/%s.%s", bdf, what);
 }
 
 char *vmp_remembered_driver(const char *bdf)
 {
-	g_autofree char *path = record_path(bdf);
+	g_autofree char *path = record_path(bdf, "driver");
 
 	return vmp_sysfs_read(path, NULL);
 }
 
-/* Remember @driver unless something is remembered already; TRUE if we did. */
+char *vmp_remembered_override(const char *bdf)
+{
+	g_autofree char *path = record_path(bdf, "override");
+	g_autofree char *value = vmp_sysfs_read(path, NULL);
+
+	return value && *value ? g_steal_pointer(&value) : NULL;
+}
+
+/*
+ * Remember @driver and the device's driver_override (driverctl's pin to
+ * vfio-pci, say) unless something is remembered already; TRUE in
+ * @created if we did. The override goes first: a driver record without
+ * it would restore "no override".
+ */
 static gboolean remember_driver(const char *bdf, const char *driver,
 				gboolean *created, GError **error)
 {
-	g_autofree char *path = record_path(bdf);
+	g_autofree char *path = record_path(bdf, "driver");
+	g_autofree char *ovr_path = record_path(bdf, "override");
 	g_autofree char *dir = g_path_get_dirname(path);
+	g_autofree char *override = vmp_pci_driver_override(bdf);
 
 	*created = FALSE;
 	if (g_file_test(path, G_FILE_TEST_EXISTS))
@@ -39,17 +56,25 @@ static gboolean remember_driver(const char *bdf, const char *driver,
 			    "Could not create %s: %s.", dir, g_strerror(errno));
 		return FALSE;
 	}
-	if (!g_file_set_contents(path, driver ? driver : "", -1, error))
+	/* Our own override is no one's to restore. */
+	if (g_strcmp0(override, VMP_DRIVER) == 0)
+		g_clear_pointer(&override, g_free);
+	if (!g_file_set_contents(ovr_path, override ? override : "", -1, error) ||
+	    !g_file_set_contents(path, driver ? driver : "", -1, error)) {
+		g_unlink(ovr_path);
 		return FALSE;
+	}
 	*created = TRUE;
 	return TRUE;
 }
 
 static void forget_driver(const char *bdf)
 {
-	g_autofree char *path = record_path(bdf);
+	g_autofree char *path = record_path(bdf, "driver");
+	g_autofree char *ovr_path = record_path(bdf, "override");
 
 	g_unlink(path);
+	g_unlink(ovr_path);
 }
 
 static gboolean write_attr(const char *bdf, const char *leaf, const char *value,
@@ -162,11 +187,15 @@ static gboolean rebind_to_us(const char *bdf, const char *old_driver,
 
 gboolean vmp_bind(const char *bdf, VmpBindFlags flags, GError **error)
 {
+	g_autoptr(VmpLock) lock = NULL;
 	g_autofree char *driver = NULL;
 	g_autofree char *old_override = NULL;
 	gboolean created = FALSE;
 
 	if (!vmp_pci_check_exists(bdf, error))
+		return FALSE;
+	lock = vmp_lock(bdf, error);
+	if (!lock)
 		return FALSE;
 	driver = vmp_pci_driver(bdf);
 	if (g_strcmp0(driver, VMP_DRIVER) == 0)
@@ -227,16 +256,27 @@ gboolean vmp_unbind(const char *bdf, VmpUnbindFlags flags, GError **error)
 {
 	g_autofree char *driver = NULL;
 	g_autofree char *override = NULL;
+	g_autofree char *original = NULL;
+	g_autoptr(VmpLock) lock = NULL;
 
 	if (!vmp_pci_check_exists(bdf, error))
+		return FALSE;
+	/* Under the lock, the active-mdev check below holds until we unbind. */
+	lock = vmp_lock(bdf, error);
+	if (!lock)
 		return FALSE;
 	driver = vmp_pci_driver(bdf);
 	if (!check_unbindable(bdf, driver, error))
 		return FALSE;
-	/* Clear the override first, or the next probe binds us again. */
+	/*
+	 * Replace our override first, or the next probe binds us again; with
+	 * the one the device had, so that a device pinned to vfio-pci goes
+	 * back to vfio-pci, not to its host driver.
+	 */
 	override = vmp_pci_driver_override(bdf);
+	original = vmp_remembered_override(bdf);
 	if (g_strcmp0(override, VMP_DRIVER) == 0 &&
-	    !write_attr(bdf, "driver_override", "\n", error))
+	    !write_attr(bdf, "driver_override", original ? original : "\n", error))
 		return FALSE;
 	if (!unbind_current(bdf, error))
 		return FALSE;

@@ -7,7 +7,8 @@
  * Moving a PCI function between its driver and vfio-mdev-pci, in
  * driverctl's order: driver_override, unbind, drivers_probe, verify. The
  * original driver's name is remembered in /run/vfio-mdev-pci/BDF.driver
- * (empty: it had none) so that it can be given back later.
+ * (empty: it had none), and its driver_override in BDF.override (empty:
+ * none), so that both can be given back later.
  */
 typedef enum {
 	VMP_BIND_FORCE = 1 << 0,	/* skip the host-in-use check */
@@ -22,3 +23,5 @@ gboolean vmp_unbind(const char *bdf, VmpUnbindFlags flags, GError **error);
 
 /* The remembered original driver: NULL if none was recorded. */
 char *vmp_remembered_driver(const char *bdf);
+/* The remembered original driver_override: NULL if none. */
+char *vmp_remembered_override(const char *bdf);

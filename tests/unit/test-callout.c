@@ -10,6 +10,7 @@
 
 #define NIC FAKE_NIC
 #define UUID "0b8e7e3e-7a4c-4c1c-9c3e-1b2a3c4d5e6f"
+#define UUID2 "1c9f8f4f-8b5d-4d2d-8d4f-2c3b4d5e6f70"
 #define TYPE "vfio-mdev-pci-type1"
 #define CONFIG(type, start) "{\"mdev_type\":\"" type "\",\"start\":\"" start "\",\"attrs\":[]}"
 #define PROVIDES "{\"provides\":{\"version\":2,\"actions\":[\"start\"],\"events\":[\"pre\"]}}"
@@ -143,6 +144,109 @@ static void test_post_stop(void)
 	post_stop("callout-post-stop-failure.txt", NULL, FALSE, "failure");
 }
 
+static int callout(const char *event, const char *action, const char *state,
+		   const char *uuid, const char *input)
+{
+	const char *argv[] = { "callout", "-t", TYPE, "-e", event, "-a", action,
+			       "-s", state, "-u", uuid, "-p", NIC, NULL };
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree char *message = NULL;
+	int rc = run_cmd(input, out, &message, argv);
+
+	if (rc != 0)
+		g_test_message("callout: %s", message);
+	return rc;
+}
+
+static void assert_driver(FakeSys *fs, const char *want)
+{
+	g_autofree char *driver = fake_sys_driver(fs, NIC);
+
+	g_assert_cmpstr(driver, ==, want);
+}
+
+/* No start in flight is left recorded under /run. */
+static void assert_no_pending(FakeSys *fs)
+{
+	g_autofree char *dir = g_build_filename(fake_sys_root(fs), "run/vfio-mdev-pci",
+						NIC ".starting", NULL);
+
+	g_assert_false(g_file_test(dir, G_FILE_TEST_EXISTS));
+}
+
+/* A failed mdevctl start gives back the device that pre start took. */
+static void test_post_start_failure(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+
+	g_assert_cmpint(callout("pre", "start", "none", UUID, CONFIG(TYPE, "manual")), ==, 0);
+	assert_driver(fs, "vfio-mdev-pci");
+	g_assert_cmpint(callout("post", "start", "failure", UUID, CONFIG(TYPE, "manual")), ==, 0);
+	assert_driver(fs, "e1000");
+	assert_no_pending(fs);
+}
+
+/* ... but not a device that was ours before, nor after a success. */
+static void test_post_start_keeps(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+
+	g_assert_cmpint(callout("pre", "start", "none", UUID, CONFIG(TYPE, "manual")), ==, 0);
+	g_assert_cmpint(callout("post", "start", "success", UUID, CONFIG(TYPE, "manual")), ==, 0);
+	assert_no_pending(fs);
+	assert_driver(fs, "vfio-mdev-pci");
+	/* Already bound at pre start: a failure changes nothing. */
+	g_assert_cmpint(callout("pre", "start", "none", UUID, CONFIG(TYPE, "manual")), ==, 0);
+	fake_sys_clear_writes(fs);
+	g_assert_cmpint(callout("post", "start", "failure", UUID, CONFIG(TYPE, "manual")), ==, 0);
+	g_assert_cmpstr(fake_sys_writes(fs), ==, "");
+	assert_driver(fs, "vfio-mdev-pci");
+	assert_no_pending(fs);
+}
+
+/* give-back=auto keeps a parent with an auto-start definition, as at boot. */
+static void test_post_start_failure_auto(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+
+	fake_sys_define(fs, NIC, UUID, TYPE, TRUE);
+	g_assert_cmpint(callout("pre", "start", "none", UUID, CONFIG(TYPE, "auto")), ==, 0);
+	g_assert_cmpint(callout("post", "start", "failure", UUID, CONFIG(TYPE, "auto")), ==, 0);
+	assert_driver(fs, "vfio-mdev-pci");
+	assert_no_pending(fs);
+}
+
+/*
+ * A start in flight (pre start done, mdev not created yet) keeps the
+ * device when another mdev's post stop would give it back.
+ */
+static void test_post_stop_during_start(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+
+	g_assert_cmpint(callout("pre", "start", "none", UUID2, CONFIG(TYPE, "manual")), ==, 0);
+	g_assert_cmpint(callout("post", "stop", "success", UUID, CONFIG(TYPE, "manual")), ==, 0);
+	assert_driver(fs, "vfio-mdev-pci");
+	g_assert_cmpint(callout("post", "start", "success", UUID2, CONFIG(TYPE, "manual")), ==, 0);
+	assert_no_pending(fs);
+}
+
+/* A type with an embedded NUL must not pass for ours. */
+static void test_nul_in_type(void)
+{
+	const char *argv[] = { "callout", "-t", TYPE, "-e", "pre", "-a", "define",
+			       "-s", "none", "-u", UUID, "-p", NIC, NULL };
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree char *message = NULL;
+
+	g_assert_cmpint(run_cmd("{\"mdev_type\":\"" TYPE "\\u0000x\"}", out, &message, argv), ==, 1);
+	g_assert_cmpstr(message, ==,
+			"pre define of mdev " UUID " on " NIC ": The callout's standard input is not an mdevctl device config: a string holds a NUL character (\\u0000).");
+	/* An escaped backslash before "u0000" is no NUL. */
+	g_assert_cmpint(run_cmd("{\"mdev_type\":\"" TYPE "\",\"x\":\"\\\\u0000\"}", out, NULL, argv), ==, 0);
+}
+
 static void test_other_events(void)
 {
 	g_autoptr(FakeSys) fs = fake_sys_new_nic();
@@ -200,6 +304,11 @@ int main(int argc, char **argv)
 	g_test_add_func("/callout/pre-start", test_pre_start);
 	g_test_add_func("/callout/pre-start-in-use", test_pre_start_in_use);
 	g_test_add_func("/callout/post-stop", test_post_stop);
+	g_test_add_func("/callout/post-start-failure", test_post_start_failure);
+	g_test_add_func("/callout/post-start-keeps", test_post_start_keeps);
+	g_test_add_func("/callout/post-start-failure-auto", test_post_start_failure_auto);
+	g_test_add_func("/callout/post-stop-during-start", test_post_stop_during_start);
+	g_test_add_func("/callout/nul-in-type", test_nul_in_type);
 	g_test_add_func("/callout/other-events", test_other_events);
 	g_test_add_func("/callout/binary-foreign-is-quick", test_binary_foreign_is_quick);
 	return g_test_run();

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The config file: good files, and junk refused with file and line. */
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
 #include "config.h"
 #include "error.h"
 #include "fake-sysfs.h"
@@ -67,11 +71,40 @@ static void test_junk(void)
 	assert_junk("\xff\xfe[policy]\n", "");
 }
 
+/* A key given twice: GKeyFile would keep the last one silently. */
+static void test_duplicate_key(void)
+{
+	assert_junk("[policy]\ngive-back=never\n# later\ngive-back=always\n",
+		    "line 4: duplicate key 'give-back' in group [policy] (first on line 2).");
+	assert_junk("[devices]\nids=8086:10ca\n[policy]\ngive-back=never\n[devices]\nids = 8086:10cb\n",
+		    "line 6: duplicate key 'ids' in group [devices] (first on line 2).");
+}
+
+/* A FIFO at the config path is refused without blocking on it. */
+static void test_fifo(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VmpConfig) config = NULL;
+	g_autofree char *path = g_build_filename(fake_sys_root(fs), CONF, NULL);
+
+	fake_sys_file(fs, CONF, "");
+	g_assert_cmpint(g_unlink(path), ==, 0);
+	g_assert_cmpint(mkfifo(path, 0600), ==, 0);
+	config = vmp_config_load(&error);
+	g_assert_null(config);
+	g_assert_nonnull(error);
+	g_assert_true(g_str_has_suffix(error->message, "is not a regular file; refused."));
+	g_assert_true(strstr(error->message, path) != NULL);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/config/absent", test_absent);
 	g_test_add_func("/config/good", test_good);
 	g_test_add_func("/config/junk", test_junk);
+	g_test_add_func("/config/duplicate-key", test_duplicate_key);
+	g_test_add_func("/config/fifo", test_fifo);
 	return g_test_run();
 }

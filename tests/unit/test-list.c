@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* list: which devices are of interest, and what it says about them. */
+#include <sys/stat.h>
+
 #include "fake-sysfs.h"
 #include "run-cmd.h"
 
@@ -71,6 +73,54 @@ static void test_broken_definition(void)
 	g_assert_nonnull(strstr(message, "2d0a9a5a-9c6e-4e3e-9e5a-3d4c5e6f7081 is not valid JSON"));
 }
 
+/* Another vendor's malformed definition is skipped, with a warning. */
+static void test_foreign_malformed(void)
+{
+	g_autoptr(FakeSys) fs = tree();
+	const char *argv[] = { "list", NULL };
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree char *message = NULL;
+
+	bind_with_mdev(fs);
+	fake_sys_file(fs, "etc/mdevctl.d/0000:00:1f.0/1c9f8f4f-8b5d-4d2d-8d4f-2c3b4d5e6f70",
+		      "{\"mdev_type\": \"nvidia-35\", \"start\": 5}");
+	g_assert_cmpint(run_cmd(NULL, out, &message, argv), ==, 0);
+	g_assert_null(message);
+	assert_golden("list.txt", out->str);
+}
+
+/* Ours, malformed: an error that names the file. */
+static void test_ours_malformed(void)
+{
+	g_autoptr(FakeSys) fs = tree();
+	const char *argv[] = { "list", NULL };
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree char *message = NULL;
+
+	fake_sys_file(fs, "etc/mdevctl.d/0000:02:00.0/2d0a9a5a-9c6e-4e3e-9e5a-3d4c5e6f7081",
+		      "{\"mdev_type\": \"vfio-mdev-pci-type1\", \"start\": 5}");
+	g_assert_cmpint(run_cmd(NULL, out, &message, argv), ==, 1);
+	g_assert_nonnull(strstr(message, "/etc/mdevctl.d/0000:02:00.0/2d0a9a5a-9c6e-4e3e-9e5a-3d4c5e6f7081 is not an mdevctl device config: \"start\" is neither"));
+}
+
+/* A FIFO among the definitions is refused, not read (it would hang). */
+static void test_fifo_definition(void)
+{
+	g_autoptr(FakeSys) fs = tree();
+	const char *argv[] = { "list", NULL };
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree char *message = NULL;
+	g_autofree char *path = g_build_filename(fake_sys_root(fs),
+		"etc/mdevctl.d/0000:02:00.0/2d0a9a5a-9c6e-4e3e-9e5a-3d4c5e6f7081", NULL);
+
+	g_autofree char *dir = g_path_get_dirname(path);
+
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+	g_assert_cmpint(mkfifo(path, 0600), ==, 0);
+	g_assert_cmpint(run_cmd(NULL, out, &message, argv), ==, 1);
+	g_assert_true(g_str_has_suffix(message, "/etc/mdevctl.d/0000:02:00.0/2d0a9a5a-9c6e-4e3e-9e5a-3d4c5e6f7081 is not a regular file; refused."));
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -78,5 +128,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/list/json", test_json);
 	g_test_add_func("/list/all", test_all);
 	g_test_add_func("/list/broken-definition", test_broken_definition);
+	g_test_add_func("/list/foreign-malformed", test_foreign_malformed);
+	g_test_add_func("/list/ours-malformed", test_ours_malformed);
+	g_test_add_func("/list/fifo-definition", test_fifo_definition);
 	return g_test_run();
 }

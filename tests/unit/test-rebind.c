@@ -3,6 +3,7 @@
 #include "error.h"
 #include "fake-sysfs.h"
 #include "rebind.h"
+#include "sysfs.h"
 
 #define NIC FAKE_NIC
 
@@ -158,6 +159,25 @@ static void test_module_missing(void)
 	g_assert_no_error(error);
 }
 
+/* A hung modprobe fails the bind with its name, and nothing is touched. */
+static void test_modprobe_hangs(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new();
+	g_autoptr(GError) error = NULL;
+
+	fake_sys_add_driver(fs, "e1000");
+	fake_sys_add_device(fs, NIC, "8086:100e", "e1000", "7");
+	g_setenv("VFIO_MDEV_PCI_MODPROBE", "sleep 5", TRUE);
+	g_setenv("VFIO_MDEV_PCI_HELPER_TIMEOUT", "1", TRUE);
+	g_assert_false(vmp_bind(NIC, 0, &error));
+	g_unsetenv("VFIO_MDEV_PCI_HELPER_TIMEOUT");
+	g_assert_nonnull(error);
+	g_assert_cmpstr(error->message, ==,
+			"'sleep 5' did not finish within 1 s and was killed (helper timeout, see VFIO_MDEV_PCI_HELPER_TIMEOUT).");
+	g_assert_cmpstr(fake_sys_writes(fs), ==, "");
+	assert_driver(fs, NIC, "e1000");
+}
+
 static void test_bad_device(void)
 {
 	g_autoptr(FakeSys) fs = fake_sys_new_nic();
@@ -171,6 +191,23 @@ static void test_bad_device(void)
 	g_assert_cmpstr(fake_sys_writes(fs), ==, "");
 }
 
+/* unbind --restore: @override written back, then unbind, probe: @driver. */
+static void assert_restored(FakeSys *fs, const char *override,
+			    const char *driver)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *want = g_strdup_printf(
+		"sys/bus/pci/devices/" NIC "/driver_override <- %s\n"
+		"sys/bus/pci/drivers/vfio-mdev-pci/unbind <- " NIC "\n"
+		"sys/bus/pci/drivers_probe <- " NIC "\n", override);
+
+	fake_sys_clear_writes(fs);
+	g_assert_true(vmp_unbind(NIC, VMP_UNBIND_RESTORE, &error));
+	g_assert_no_error(error);
+	g_assert_cmpstr(fake_sys_writes(fs), ==, want);
+	assert_driver(fs, NIC, driver);
+}
+
 static void test_unbind_restore(void)
 {
 	g_autoptr(FakeSys) fs = fake_sys_new_nic();
@@ -178,14 +215,7 @@ static void test_unbind_restore(void)
 	g_autofree char *record = NULL;
 
 	g_assert_true(vmp_bind(NIC, 0, &error));
-	fake_sys_clear_writes(fs);
-	g_assert_true(vmp_unbind(NIC, VMP_UNBIND_RESTORE, &error));
-	g_assert_no_error(error);
-	g_assert_cmpstr(fake_sys_writes(fs), ==,
-			"sys/bus/pci/devices/" NIC "/driver_override <- \n"
-			"sys/bus/pci/drivers/vfio-mdev-pci/unbind <- " NIC "\n"
-			"sys/bus/pci/drivers_probe <- " NIC "\n");
-	assert_driver(fs, NIC, "e1000");
+	assert_restored(fs, "", "e1000");
 	record = vmp_remembered_driver(NIC);
 	g_assert_null(record);
 }
@@ -225,6 +255,53 @@ static void test_unbind_refused(void)
 	g_assert_cmpstr(fake_sys_writes(fs), ==, "");
 }
 
+static char *override_of(FakeSys *fs, const char *bdf)
+{
+	g_autofree char *path = g_build_filename(fake_sys_root(fs), "sys/bus/pci/devices",
+						 bdf, "driver_override", NULL);
+	char *value = NULL;
+
+	g_assert_true(g_file_get_contents(path, &value, NULL, NULL));
+	return value;
+}
+
+static void sysfs_write(FakeSys *fs, const char *rel, const char *value)
+{
+	g_autofree char *path = g_build_filename(fake_sys_root(fs), rel, NULL);
+	g_autoptr(GError) error = NULL;
+
+	g_assert_true(vmp_sysfs_write(path, value, &error));
+	g_assert_no_error(error);
+}
+
+/*
+ * A device pinned to vfio-pci (driverctl: override, unbind, probe) goes
+ * back to vfio-pci with its override, not to its host driver.
+ */
+static void test_unbind_restores_override(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *during = NULL;
+	g_autofree char *after = NULL;
+	g_autofree char *record = NULL;
+
+	fake_sys_add_driver(fs, "vfio-pci");
+	sysfs_write(fs, "sys/bus/pci/devices/" NIC "/driver_override", "vfio-pci");
+	sysfs_write(fs, "sys/bus/pci/drivers/e1000/unbind", NIC);
+	sysfs_write(fs, "sys/bus/pci/drivers_probe", NIC);
+	assert_driver(fs, NIC, "vfio-pci");
+	g_assert_true(vmp_bind(NIC, 0, &error));
+	g_assert_no_error(error);
+	during = override_of(fs, NIC);
+	g_assert_cmpstr(during, ==, "vfio-mdev-pci\n");
+	assert_restored(fs, "vfio-pci", "vfio-pci");
+	after = override_of(fs, NIC);
+	g_assert_cmpstr(after, ==, "vfio-pci\n");
+	record = g_build_filename(fake_sys_root(fs), "run/vfio-mdev-pci", NIC ".override", NULL);
+	g_assert_false(g_file_test(record, G_FILE_TEST_EXISTS));
+}
+
 static void test_driverless(void)
 {
 	g_autoptr(FakeSys) fs = fake_sys_new();
@@ -254,10 +331,12 @@ int main(int argc, char **argv)
 	g_test_add_func("/rebind/bind/refuse-vfs", test_refuse_vfs);
 	g_test_add_func("/rebind/bind/rollback", test_rollback);
 	g_test_add_func("/rebind/bind/module-missing", test_module_missing);
+	g_test_add_func("/rebind/bind/modprobe-hangs", test_modprobe_hangs);
 	g_test_add_func("/rebind/bind/bad-device", test_bad_device);
 	g_test_add_func("/rebind/unbind/restore", test_unbind_restore);
 	g_test_add_func("/rebind/unbind/plain", test_unbind_plain);
 	g_test_add_func("/rebind/unbind/refused", test_unbind_refused);
+	g_test_add_func("/rebind/unbind/restores-override", test_unbind_restores_override);
 	g_test_add_func("/rebind/driverless", test_driverless);
 	return g_test_run();
 }

@@ -76,6 +76,22 @@ static void test_junk_config(void)
 	g_assert_cmpstr(fake_sys_writes(fs), ==, "");
 }
 
+/* vfio-mdev-pci.conf(5): nothing happens while the file is wrong, not
+ * even for a device with an auto-start definition. */
+static void test_broken_config_claims_nothing(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree char *message = NULL;
+
+	fake_sys_define(fs, NIC, UUID1, TYPE, TRUE);
+	fake_sys_file(fs, "etc/vfio-mdev-pci/vfio-mdev-pci.conf", "[devices]\naddresses=junk\n");
+	g_assert_cmpint(run2("udev-add", "--check", NIC, out, &message), ==, 1);
+	g_assert_cmpstr(out->str, ==, "");
+	g_assert_nonnull(strstr(message, "vfio-mdev-pci.conf: 'junk' in [devices] addresses= is not a PCI address"));
+	g_assert_cmpstr(fake_sys_writes(fs), ==, "");
+}
+
 static void test_binds(void)
 {
 	g_autoptr(FakeSys) fs = fake_sys_new_nic();
@@ -159,6 +175,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/udev-add/definitions", test_definitions);
 	g_test_add_func("/udev-add/config", test_config);
 	g_test_add_func("/udev-add/junk-config", test_junk_config);
+	g_test_add_func("/udev-add/broken-config-claims-nothing", test_broken_config_claims_nothing);
 	g_test_add_func("/udev-add/binds", test_binds);
 	g_test_add_func("/udev-add/bad-address", test_bad_address);
 	g_test_add_func("/start-parent/starts-auto", test_start_parent);

@@ -156,6 +156,67 @@ static void test_hook_cycle(void)
 	g_assert_null(gone);
 }
 
+/*
+ * vm1 prepare starts the mdev, vm2 prepare finds it active (held by vm1):
+ * vm1's release must not stop what vm2 now holds; vm2's, the last, does.
+ */
+static void test_hook_two_domains(void)
+{
+	g_autofree char *xml = NULL;
+	g_autoptr(FakeSys) fs = hook_tree(&xml);
+	g_autofree char *record = NULL;
+	g_autofree char *log = NULL;
+	g_autofree char *log2 = NULL;
+
+	g_assert_cmpint(hook(xml, "vm1", "prepare", "begin", NULL), ==, 0);
+	g_assert_cmpint(hook(xml, "vm2", "prepare", "begin", NULL), ==, 0);
+	record = read_rel(fs, "run/vfio-mdev-pci/hook/vm2");
+	g_assert_cmpstr(record, ==, UUID "\n");
+	g_assert_cmpint(hook(xml, "vm1", "release", "end", NULL), ==, 0);
+	log = read_rel(fs, "mdevctl.log");
+	g_assert_cmpstr(log, ==, "start -p 0000:01:00.0 -u " UUID "\n");
+	g_assert_cmpint(hook(xml, "vm2", "release", "end", NULL), ==, 0);
+	log2 = read_rel(fs, "mdevctl.log");
+	g_assert_cmpstr(log2, ==, "start -p 0000:01:00.0 -u " UUID "\nstop -u " UUID "\n");
+}
+
+/* A DTD with entities ("billion laughs") is refused before parsing. */
+static void test_hook_dtd(void)
+{
+	g_autofree char *xml = NULL;
+	g_autoptr(FakeSys) fs = hook_tree(&xml);
+	g_autoptr(GString) doc = g_string_new("<?xml version='1.0'?>\n<!DOCTYPE domain [\n"
+					      "<!ENTITY a \"aaaaaaaaaaaaaaaa\">\n");
+	g_autofree char *message = NULL;
+	gint64 start = g_get_monotonic_time();
+
+	for (guint i = 0; i < 4; i++)
+		g_string_append_printf(doc, "<!ENTITY %c \"&%c;&%c;&%c;&%c;&%c;&%c;&%c;&%c;\">\n",
+				       'b' + i, 'a' + i, 'a' + i, 'a' + i, 'a' + i,
+				       'a' + i, 'a' + i, 'a' + i, 'a' + i);
+	g_string_append(doc, "]>\n<domain><name>x</name><devices>");
+	for (guint i = 0; i < 4000; i++)
+		g_string_append(doc, "<hostdev type='mdev' x='&e;'/>");
+	g_string_append(doc, "</devices></domain>\n");
+	g_assert_cmpint(hook(doc->str, "vm1", "prepare", "begin", &message), ==, 1);
+	g_assert_cmpstr(message, ==,
+			"Domain 'vm1': The domain XML has a document type declaration (<!DOCTYPE>); refused.");
+	g_assert_cmpint(g_get_monotonic_time() - start, <, G_USEC_PER_SEC);
+}
+
+/* Standard input is read up to a limit. */
+static void test_hook_input_limit(void)
+{
+	g_autofree char *xml = NULL;
+	g_autoptr(FakeSys) fs = hook_tree(&xml);
+	g_autofree char *big = g_strnfill(5 * 1024 * 1024, ' ');
+	g_autofree char *message = NULL;
+
+	g_assert_cmpint(hook(big, "vm1", "prepare", "begin", &message), ==, 1);
+	g_assert_cmpstr(message, ==,
+			"Domain 'vm1': Standard input is larger than 4096 KiB; refused.");
+}
+
 static void test_hook_start_fails(void)
 {
 	g_autofree char *xml = NULL;
@@ -209,6 +270,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/xml/schemas", test_schemas);
 	g_test_add_func("/xml/validate-errors", test_validate_errors);
 	g_test_add_func("/hook/cycle", test_hook_cycle);
+	g_test_add_func("/hook/two-domains", test_hook_two_domains);
+	g_test_add_func("/hook/dtd", test_hook_dtd);
+	g_test_add_func("/hook/input-limit", test_hook_input_limit);
 	g_test_add_func("/hook/start-fails", test_hook_start_fails);
 	g_test_add_func("/hook/malformed", test_hook_malformed);
 	g_test_add_func("/hook/bad-uuid", test_hook_bad_uuid);

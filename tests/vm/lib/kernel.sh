@@ -34,8 +34,11 @@ kernel_resolve() {
 			flock 9
 			if [ ! -e "$marker" ]; then
 				local deb
+				# --keep-directory-symlink: the root is merged-/usr, and
+				# the .debs' /lib/modules must not replace its /lib link.
 				for deb in "$debs"/linux-image-*.deb "$debs"/linux-headers-*.deb; do
-					dpkg-deb -x "$deb" "$K_ROOT"
+					dpkg-deb --fsys-tarfile "$deb" |
+						tar -x --keep-directory-symlink -C "$K_ROOT"
 				done
 				chroot "$K_ROOT" depmod "$K_RELEASE"
 				touch "$marker"

@@ -8,7 +8,7 @@
 # project_build SRC OUTDIR: configure and compile the exported tree SRC
 # in K_ROOT; OUTDIR gets project.tar (the source and build directories,
 # at the absolute paths meson recorded, which the guest extracts at /),
-# vfio_mdev_pci.ko for K_RELEASE, and the build logs.
+# vfio_mdev_pci.ko for K_RELEASE, depmod.tar and the build logs.
 project_build() {
 	local src=$1 out=$2 scratch rc=0
 	scratch=$(mktemp -d "$K_ROOT/tmp/vmp-project.XXXXXX")
@@ -27,4 +27,24 @@ project_build() {
 	[ $rc = 0 ] || { tail -n 30 "$out/project-build.log" >&2; die "project build in $K_ROOT failed"; }
 	echo "$s" >"$out/project-dir"
 	kernel_module "$out"
+	project_depmod "$out"
+}
+
+# project_depmod OUTDIR: depmod's indexes of K_RELEASE's modules with
+# ours in updates/dkms, computed in K_ROOT, whose module tree is the
+# guest's: the same depmod run in the guest, over 4000 compressed modules,
+# took 90-110 s under TCG and 15 s here.  OUTDIR/depmod.tar holds the
+# modules.* files for /lib/modules/K_RELEASE.
+project_depmod() {
+	local out=$1 base rel=$K_RELEASE f
+	base=$(mktemp -d "$K_ROOT/tmp/vmp-depmod.XXXXXX")
+	mkdir -p "$base/lib/modules/$rel/updates/dkms"
+	ln -s "/lib/modules/$rel/kernel" "$base/lib/modules/$rel/kernel"
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		cp "$K_ROOT/lib/modules/$rel/$f" "$base/lib/modules/$rel/"
+	done
+	cp "$out/vfio_mdev_pci.ko" "$base/lib/modules/$rel/updates/dkms/"
+	in_root "$K_ROOT" depmod -b "/tmp/${base##*/}" "$rel"
+	(cd "$base/lib/modules/$rel" && tar -cf "$out/depmod.tar" modules.*)
+	rm -rf "$base"
 }

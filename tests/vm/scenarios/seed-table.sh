@@ -1,8 +1,9 @@
 #!/bin/sh
-# The seed's assignment table (DESIGN.md section 7): two NICs sharing one
-# IOMMU group, the first on vfio-pci or wrapped as an mdev, the second on
-# vfio-pci; L2 QEMU instances as the VMs, first from the command line, then
-# through libvirt.  Wrapping must not change vfio's group rules.
+# The seed's assignment table (docs/design.md, "The seed's assignment
+# table"): two NICs sharing one IOMMU group, the first on vfio-pci or
+# wrapped as an mdev, the second on vfio-pci; L2 QEMU instances as the VMs,
+# first from the command line, then through libvirt.  Wrapping must not
+# change vfio's group rules.
 . "$(dirname "$0")/../guest/lib.sh"
 . "$(dirname "$0")/../guest/l2.sh"
 . "$(dirname "$0")/../guest/libvirt.sh"

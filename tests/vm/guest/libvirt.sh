@@ -29,9 +29,7 @@ domain_xml() {
 	if [ -n "${DOM_LINUX:-}" ]; then
 		echo "<os><type arch='x86_64' machine='q35'>hvm</type>"
 		echo "<kernel>$DOM_LINUX/vmlinuz</kernel><initrd>$DOM_LINUX/initrd</initrd>"
-		# quiet: every character of the boot log crosses two emulated
-		# UARTs; /init raises the level for the hot-plug messages.
-		echo "<cmdline>console=ttyS0 quiet panic=-1 mitigations=off</cmdline></os>"
+		echo "<cmdline>console=ttyS0 loglevel=7 panic=-1</cmdline></os>"
 	else
 		echo "<os><type arch='x86_64' machine='q35'>hvm</type></os>"
 	fi
@@ -60,9 +58,9 @@ domain_xml() {
 l2_linux_prepare() {
 	DOM_LINUX=/var/lib/libvirt/images/vmtest-l2
 	rm -rf "$DOM_LINUX"
-	mkdir -p "$DOM_LINUX/root/bin" "$DOM_LINUX/root/proc"
+	mkdir -p "$DOM_LINUX/root/bin"
 	cp /bin/busybox "$DOM_LINUX/root/bin/" || return 1
-	printf '#!/bin/busybox sh\n/bin/busybox mount -t proc proc /proc\n/bin/busybox echo 7 >/proc/sys/kernel/printk\n/bin/busybox echo L2-READY\nexec /bin/busybox sleep 1000000\n' \
+	printf '#!/bin/busybox sh\n/bin/busybox echo L2-READY\nexec /bin/busybox sleep 1000000\n' \
 		>"$DOM_LINUX/root/init"
 	chmod 755 "$DOM_LINUX/root/init"
 	# busybox's cpio: sid's image has no cpio(1) (initramfs-tools no

@@ -13,15 +13,7 @@ set -uo pipefail
 . "$VM_DIR/lib/kernel.sh"
 
 kernel=$1 ksrc=$2 version=$3
-if [ "$(id -u)" != 0 ]; then
-	echo "1..0 # SKIP needs root (chroot, mmdebstrap)"
-	exit 0
-fi
-if ! (kernel_resolve "$kernel" >/dev/null); then
-	echo "Bail out! no $kernel kernel to build against"
-	exit 1
-fi
-kernel_resolve "$kernel"
+kernel_resolve_tap "$kernel"
 
 scratch=$(mktemp -d "$K_ROOT/tmp/vmp-dkms-test.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT

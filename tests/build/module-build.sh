@@ -12,15 +12,7 @@ set -uo pipefail
 . "$VM_DIR/lib/kernel.sh"
 
 kernel=$1 ksrc=$2
-if [ "$(id -u)" != 0 ]; then
-	echo "1..0 # SKIP needs root (chroot, mmdebstrap)"
-	exit 0
-fi
-if ! (kernel_resolve "$kernel" >/dev/null); then
-	echo "Bail out! no $kernel kernel to build against"
-	exit 1
-fi
-kernel_resolve "$kernel"
+kernel_resolve_tap "$kernel"
 
 n=0
 tap() {	# tap ok|not-ok DESCRIPTION [LOG]

@@ -54,6 +54,21 @@ kernel_resolve() {
 		die "kernel $1 ($K_RELEASE): no kernel image, modules or headers in $K_ROOT"
 }
 
+# kernel_resolve_tap NAME: kernel_resolve for a TAP test: a skip, with
+# the reason, where it cannot run (not root), a bail-out where the kernel
+# cannot be had.
+kernel_resolve_tap() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "1..0 # SKIP needs root (chroot, mmdebstrap)"
+		exit 0
+	fi
+	if ! (kernel_resolve "$1" >/dev/null); then
+		echo "Bail out! no $1 kernel to build against"
+		exit 1
+	fi
+	kernel_resolve "$1"
+}
+
 # in_root ROOT COMMAND...: run COMMAND in ROOT, with /proc (objtool reads
 # it) and one user of the root at a time; ROOT/tmp is the scratch space.
 in_root() {

@@ -84,7 +84,7 @@ if [ -n "$suite" ]; then
 	image=$(dirname "$K_ROOT")
 	say "building the project in the $suite root"
 	project_build "$src" "$out/prebuilt"
-	[ -e "$out/install" ] || : >"$out/install"
+	: >"$out/install"
 	# A copy-on-write overlay keeps the cached image pristine and
 	# survives guest reboots (QEMU runs with -no-reboot and is started
 	# again).

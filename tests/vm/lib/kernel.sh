@@ -6,7 +6,7 @@
 # headers, and our module is compiled in that root (chroot), with the
 # compiler Debian builds that kernel with:
 #   trixie, sid  the image root of image.sh SUITE (Debian's kernel);
-#   debug        debug-kernel.sh's .debs, unpacked into the trixie image
+#   debug        kernel-build.sh debug's .debs, unpacked into the trixie image
 #                root next to Debian's kernel, as dpkg -i would put them.
 
 # kernel_resolve NAME: sets K_RELEASE, K_VMLINUZ, K_CONFIG, K_ROOT (the
@@ -23,7 +23,7 @@ kernel_resolve() {
 		;;
 	debug)
 		local debs
-		debs=$("$VM_DIR/debug-kernel.sh")
+		debs=$("$VM_DIR/kernel-build.sh" debug)
 		image=$("$VM_DIR/image.sh" trixie)
 		K_ROOT=$image/root
 		K_RELEASE=$(cat "$debs/kernel-release")

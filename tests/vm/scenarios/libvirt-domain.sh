@@ -24,17 +24,15 @@ check "virsh destroy" $VIRSH destroy dom1
 check "group released" wait_for 20 "$VFIO_CLIENT" group-status "$group"
 dom_stop dom1
 
-# Hot-plug needs a guest that answers: an L2 Linux (the guest's kernel
-# with a busybox initramfs) that runs, rather than a paused QEMU.  Under
-# TCG in TCG it boots in 3 to 5 minutes alone, and took more than 15 with
-# three guests on two cores.
+# Hot-plug needs a guest that answers: an L2 Linux (the suite's tiny L2
+# kernel with a busybox initramfs) that runs, rather than a paused QEMU.
 check "L2 Linux kernel and initramfs" l2_linux_prepare
 check "start a running domain with no hostdev" dom_start dom2 no
 console=$(dom_console dom2)
 i=0
 fail=
-if ! wait_for 1800 grep -q L2-READY "$console"; then
-	fail="L2 Linux did not boot within 1800 s"
+if ! wait_for 900 grep -q L2-READY "$console"; then
+	fail="L2 Linux did not boot within 900 s"
 fi
 check "its L2 Linux is up" test -z "$fail"
 pid=$(qemu_pid dom2)

@@ -34,6 +34,11 @@ kernel_resolve() {
 			flock 9
 			if [ ! -e "$marker" ]; then
 				local deb
+				# Another build of the same release leaves nothing
+				# behind: a stale module would be packed and loaded.
+				rm -rf "$K_ROOT/lib/modules/$K_RELEASE" \
+					"$K_ROOT/usr/src/linux-headers-$K_RELEASE" \
+					"$K_ROOT"/.vmp-unpacked-debug-*
 				# --keep-directory-symlink: the root is merged-/usr, and
 				# the .debs' /lib/modules must not replace its /lib link.
 				for deb in "$debs"/linux-image-*.deb "$debs"/linux-headers-*.deb; do

@@ -18,3 +18,10 @@ typedef enum {
 	VMP_ERROR_NOT_FOUND,	/* no such device, definition or program */
 	VMP_ERROR_NOT_OURS,	/* callout for a foreign mdev type */
 } VmpError;
+
+/*
+ * "vfio-mdev-pci: warning: ..." on standard error, for what goes ahead
+ * anyway: an override the user asked for, a foreign file skipped. The
+ * tests catch it with g_set_printerr_handler().
+ */
+void vmp_warn(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

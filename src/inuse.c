@@ -1,6 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -12,32 +10,9 @@
 /* IFF_UP from <net/if.h>, spelt out to keep this file free of socket headers. */
 #define VMP_IFF_UP 0x1
 
-/* Entries of /sys/class/CLASS whose device lives below the PCI function. */
-static GPtrArray *class_members_below(const char *class, const char *bdf)
-{
-	g_autofree char *class_dir = vmp_path("sys/class/%s", class);
-	g_autofree char *dev_path = vmp_pci_path(bdf, NULL);
-	g_autoptr(GPtrArray) all = vmp_sysfs_list_dir(class_dir);
-	GPtrArray *below = g_ptr_array_new_with_free_func(g_free);
-	char dev_real[PATH_MAX];
-
-	if (!realpath(dev_path, dev_real))
-		return below;
-	for (guint i = 0; i < all->len; i++) {
-		const char *name = g_ptr_array_index(all, i);
-		g_autofree char *entry = g_build_filename(class_dir, name, NULL);
-		g_autofree char *prefix = g_strconcat(dev_real, "/", NULL);
-		char real[PATH_MAX];
-
-		if (realpath(entry, real) && g_str_has_prefix(real, prefix))
-			g_ptr_array_add(below, g_strdup(name));
-	}
-	return below;
-}
-
 static void check_net(const char *bdf, GString *uses)
 {
-	g_autoptr(GPtrArray) ifs = class_members_below("net", bdf);
+	g_autoptr(GPtrArray) ifs = vmp_pci_class_members(bdf, "net");
 
 	for (guint i = 0; i < ifs->len; i++) {
 		const char *ifname = g_ptr_array_index(ifs, i);
@@ -90,7 +65,7 @@ static void check_block_one(const char *name, GString *uses)
 
 static void check_block(const char *bdf, GString *uses)
 {
-	g_autoptr(GPtrArray) disks = class_members_below("block", bdf);
+	g_autoptr(GPtrArray) disks = vmp_pci_class_members(bdf, "block");
 
 	for (guint i = 0; i < disks->len; i++)
 		check_block_one(g_ptr_array_index(disks, i), uses);

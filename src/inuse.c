@@ -28,10 +28,46 @@ static void check_net(const char *bdf, GPtrArray *uses)
 	for (guint i = 0; i < ifs->len; i++) {
 		const char *ifname = g_ptr_array_index(ifs, i);
 		g_autofree char *path = vmp_path("sys/class/net/%s/flags", ifname);
+		g_autofree char *master_path = vmp_path("sys/class/net/%s/master", ifname);
 		g_autofree char *flags = vmp_sysfs_read(path, NULL);
+		g_autofree char *master = vmp_sysfs_link_name(master_path);
 
 		if (flags && (g_ascii_strtoull(flags, NULL, 16) & VMP_IFF_UP))
 			add(uses, "Network interface '%s' is up.", ifname);
+		/* A bond slave or bridge port, even while down. */
+		if (master)
+			add(uses, "Network interface '%s' is enslaved to '%s'.",
+			    ifname, master);
+	}
+}
+
+/*
+ * The local console: the firmware's boot display (boot_vga, set on the
+ * VGA device the firmware used), a serial port of the function named in
+ * /sys/class/tty/console/active, or fb0, the framebuffer fbcon puts the
+ * virtual consoles on by default.
+ */
+static void check_console(const char *bdf, GPtrArray *uses)
+{
+	g_autofree char *vga_path = vmp_pci_path(bdf, "boot_vga");
+	g_autofree char *vga = vmp_sysfs_read(vga_path, NULL);
+	g_autofree char *active_path = vmp_path("sys/class/tty/console/active");
+	g_autofree char *active = vmp_sysfs_read(active_path, NULL);
+	g_auto(GStrv) consoles = g_strsplit(active ? active : "", " ", -1);
+	g_autoptr(GPtrArray) ttys = vmp_pci_class_members(bdf, "tty");
+	g_autoptr(GPtrArray) fbs = vmp_pci_class_members(bdf, "graphics");
+
+	if (g_strcmp0(vga, "1") == 0)
+		add(uses, "It is the boot display (boot_vga is 1).");
+	for (guint i = 0; i < ttys->len; i++) {
+		const char *tty = g_ptr_array_index(ttys, i);
+
+		if (g_strv_contains((const char * const *)consoles, tty))
+			add(uses, "Its serial port '%s' is a system console.", tty);
+	}
+	for (guint i = 0; i < fbs->len; i++) {
+		if (g_str_equal(g_ptr_array_index(fbs, i), "fb0"))
+			add(uses, "Its framebuffer 'fb0' shows the virtual consoles.");
 	}
 }
 
@@ -41,10 +77,12 @@ GPtrArray *vmp_pci_host_uses(const char *bdf)
 
 	check_net(bdf, uses);
 	vmp_inuse_block(bdf, uses);
+	vmp_inuse_vfio(bdf, uses);
+	check_console(bdf, uses);
 	return uses;
 }
 
-gboolean vmp_pci_check_unused(const char *bdf, GError **error)
+gboolean vmp_pci_check_unused(const char *bdf, gboolean force, GError **error)
 {
 	g_autoptr(GPtrArray) uses = vmp_pci_host_uses(bdf);
 	g_autofree char *list = NULL;
@@ -53,6 +91,11 @@ gboolean vmp_pci_check_unused(const char *bdf, GError **error)
 		return TRUE;
 	g_ptr_array_add(uses, NULL);
 	list = g_strjoinv(" ", (char **)uses->pdata);
+	if (force) {
+		vmp_warn("--force: using PCI device %s although the host uses it: %s",
+			 bdf, list);
+		return TRUE;
+	}
 	g_set_error(error, VMP_ERROR, VMP_ERROR_IN_USE,
 		    "PCI device %s is in use by the host: %s Stop using it first, or pass --force.",
 		    bdf, list);

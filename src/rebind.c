@@ -139,9 +139,7 @@ static gboolean check_bindable(const char *bdf, VmpBindFlags flags,
 			    bdf, vfs);
 		return FALSE;
 	}
-	if (flags & VMP_BIND_FORCE)
-		return TRUE;
-	return vmp_pci_check_unused(bdf, error);
+	return vmp_pci_check_unused(bdf, flags & VMP_BIND_FORCE, error);
 }
 
 /*

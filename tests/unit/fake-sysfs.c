@@ -145,6 +145,12 @@ void fake_sys_add_net(FakeSys *fs, const char *bdf, const char *ifname,
 }
 
 
+void fake_sys_add_class_member(FakeSys *fs, const char *bdf, const char *class,
+			       const char *name)
+{
+	add_class_member(fs, bdf, class, class, name);
+}
+
 /* Block device @name in directory @dir (relative), with dev and holders/. */
 static void add_block_at(FakeSys *fs, const char *dir, const char *name,
 			 const char *majmin)
@@ -197,6 +203,13 @@ void fake_sys_add_virtual_block(FakeSys *fs, const char *name,
 	holder = g_strdup_printf("%s/sys/class/block/%s/holders/%s", fs->root,
 				 below, name);
 	link_abs(target, holder);
+}
+
+void fake_sys_link(FakeSys *fs, const char *rel, const char *target)
+{
+	g_autofree char *link = at(fs, rel);
+
+	link_abs(target, link);
 }
 
 void fake_sys_add_mdev(FakeSys *fs, const char *bdf, const char *uuid)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The host-in-use check behind bind, udev-add and the callout's pre
- * start: each kind of use on the fake tree, refused with every use named.
+ * start: each kind of use on the fake tree, refused with every use named,
+ * and --force going ahead with a warning that names what it overrides.
  */
 #include "error.h"
 #include "fake-sysfs.h"
@@ -14,6 +15,13 @@
 
 /* A mountinfo line up to the fstype: ID, parent, MAJ:MIN, root, mount point. */
 #define MNT(majmin, point) "30 1 " majmin " / " point " rw,relatime shared:1 - "
+
+static GString *printed;
+
+static void catch_printerr(const char *text)
+{
+	g_string_append(printed, text);
+}
 
 static void assert_driver(FakeSys *fs, const char *want)
 {
@@ -177,6 +185,106 @@ static void test_swap(void)
 		      "Block device 'nvme0n1p1' holds the active swap file /srv/swap file.", NULL);
 }
 
+/* A bond slave or bridge port is in use even while it is down. */
+static void test_enslaved(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+
+	fake_sys_add_net(fs, NIC, "enp1s0", FALSE);
+	fake_sys_link(fs, "sys/class/net/enp1s0/master", "../bond0");
+	assert_in_use(fs, "e1000", "Network interface 'enp1s0' is enslaved to 'bond0'.", NULL);
+}
+
+/* The NIC on vfio-pci in group 7, and a VM using group 8. */
+static FakeSys *vfio_tree(void)
+{
+	FakeSys *fs = fake_sys_new();
+
+	fake_sys_add_driver(fs, "vfio-pci");
+	fake_sys_add_driver(fs, "vfio-mdev-pci");
+	fake_sys_add_device(fs, NIC, "8086:100e", "vfio-pci", "7");
+	fake_sys_file(fs, "proc/4343/comm", "qemu-system-x86\n");
+	fake_sys_link(fs, "proc/4343/fd/9", "/dev/vfio/8");
+	return fs;
+}
+
+/* On vfio-pci, with a VM's QEMU holding the group or the device open. */
+static void test_vfio_user(void)
+{
+	g_autoptr(FakeSys) fs = vfio_tree();
+
+	fake_sys_file(fs, "proc/4242/comm", "qemu-system-x86\n");
+	fake_sys_link(fs, "proc/4242/fd/0", "/dev/null");
+	fake_sys_link(fs, "proc/4242/fd/17", "/dev/vfio/7");
+	fake_sys_link(fs, "proc/4242/fd/18", "/dev/vfio/7");
+	fake_sys_file(fs, "sys/devices/pci0000:00/" NIC "/vfio-dev/vfio3/dev", "237:3\n");
+	fake_sys_file(fs, "proc/4444/comm", "cloud-hypervisor\n");
+	fake_sys_link(fs, "proc/4444/fd/5", "/dev/vfio/devices/vfio3");
+	assert_in_use(fs, "vfio-pci",
+		      "Process 4242 (qemu-system-x86) has /dev/vfio/7 open. Process 4444 (cloud-hypervisor) has /dev/vfio/devices/vfio3 open.",
+		      NULL);
+}
+
+/* No process has group 7 open: another group's VM is no use of ours. */
+static void test_vfio_idle(void)
+{
+	g_autoptr(FakeSys) fs = vfio_tree();
+
+	assert_free(fs);
+}
+
+static void test_boot_vga(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+
+	fake_sys_file(fs, "sys/devices/pci0000:00/" NIC "/boot_vga", "0\n");
+	assert_free(fs);
+}
+
+static void test_boot_display(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+
+	fake_sys_file(fs, "sys/devices/pci0000:00/" NIC "/boot_vga", "1\n");
+	assert_in_use(fs, "e1000", "It is the boot display (boot_vga is 1).", NULL);
+}
+
+static void test_console(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+
+	fake_sys_add_class_member(fs, NIC, "tty", "ttyS4");
+	fake_sys_add_class_member(fs, NIC, "tty", "ttyS5");
+	fake_sys_add_class_member(fs, NIC, "graphics", "fb0");
+	fake_sys_file(fs, "sys/class/tty/console/active", "tty0 ttyS4\n");
+	assert_in_use(fs, "e1000",
+		      "Its serial port 'ttyS4' is a system console.",
+		      "Its framebuffer 'fb0' shows the virtual consoles.", NULL);
+}
+
+/* --force binds, and says exactly which uses it overrode. */
+static void test_force_warns(void)
+{
+	g_autoptr(FakeSys) fs = disk_tree();
+	g_autoptr(GError) error = NULL;
+	GPrintFunc old;
+
+	fake_sys_add_net(fs, NIC, "enp1s0", TRUE);
+	fake_sys_file(fs, "proc/self/mountinfo",
+		      MNT("259:1", "/srv") "ext4 /dev/nvme0n1p1 rw\n");
+	printed = g_string_new(NULL);
+	old = g_set_printerr_handler(catch_printerr);
+	g_assert_true(vmp_bind(NIC, VMP_BIND_FORCE, &error));
+	g_set_printerr_handler(old);
+	g_assert_no_error(error);
+	g_assert_cmpstr(printed->str, ==,
+			"vfio-mdev-pci: warning: --force: using PCI device " NIC
+			" although the host uses it: Network interface 'enp1s0' is up."
+			" Block device 'nvme0n1p1' is mounted on /srv (ext4).\n");
+	g_string_free(printed, TRUE);
+	assert_driver(fs, "vfio-mdev-pci");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -187,5 +295,12 @@ int main(int argc, char **argv)
 	g_test_add_func("/inuse/md-dm", test_md_dm);
 	g_test_add_func("/inuse/loop", test_loop);
 	g_test_add_func("/inuse/swap", test_swap);
+	g_test_add_func("/inuse/enslaved", test_enslaved);
+	g_test_add_func("/inuse/vfio-user", test_vfio_user);
+	g_test_add_func("/inuse/vfio-idle", test_vfio_idle);
+	g_test_add_func("/inuse/boot-vga-0", test_boot_vga);
+	g_test_add_func("/inuse/boot-display", test_boot_display);
+	g_test_add_func("/inuse/console", test_console);
+	g_test_add_func("/inuse/force-warns", test_force_warns);
 	return g_test_run();
 }

@@ -83,14 +83,10 @@ static void add_use(Stack *s, const char *name, const char *fmt, ...)
 static char *udev_property(const char *majmin, const char *key)
 {
 	g_autofree char *path = vmp_path("run/udev/data/b%s", majmin);
-	g_autofree char *text = NULL;
 	g_autofree char *prefix = g_strdup_printf("E:%s=", key);
-	g_auto(GStrv) lines = NULL;
+	g_auto(GStrv) lines = vmp_sysfs_read_lines(path);
 
-	if (!g_file_get_contents(path, &text, NULL, NULL))
-		return NULL;
-	lines = g_strsplit(text, "\n", -1);
-	for (guint i = 0; lines[i]; i++) {
+	for (guint i = 0; lines && lines[i]; i++) {
 		if (g_str_has_prefix(lines[i], prefix))
 			return g_strdup(lines[i] + strlen(prefix));
 	}
@@ -280,14 +276,10 @@ static void check_mounts(Stack *s)
 static void check_swaps(Stack *s)
 {
 	g_autofree char *path = vmp_path("proc/swaps");
-	g_autofree char *text = NULL;
-	g_auto(GStrv) lines = NULL;
+	g_auto(GStrv) lines = vmp_sysfs_read_lines(path);
 
-	if (!g_file_get_contents(path, &text, NULL, NULL))
-		return;
-	lines = g_strsplit(text, "\n", -1);
 	/* The first line is a header. */
-	for (guint i = 1; lines[i]; i++) {
+	for (guint i = 1; lines && lines[0] && lines[i]; i++) {
 		g_auto(GStrv) f = g_strsplit_set(lines[i], " \t", 2);
 		g_autofree char *file = f[0] && *f[0] ? g_strcompress(f[0]) : NULL;
 		g_autofree char *dev = file ? vmp_block_name_of(file) : NULL;

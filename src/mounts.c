@@ -42,14 +42,10 @@ static VmpMount *parse_line(const char *line)
 GPtrArray *vmp_mounts_read(void)
 {
 	g_autofree char *path = vmp_path("proc/self/mountinfo");
-	g_autofree char *text = NULL;
-	g_auto(GStrv) lines = NULL;
+	g_auto(GStrv) lines = vmp_sysfs_read_lines(path);
 	GPtrArray *mounts = g_ptr_array_new_with_free_func(mount_free);
 
-	if (!g_file_get_contents(path, &text, NULL, NULL))
-		return mounts;
-	lines = g_strsplit(text, "\n", -1);
-	for (guint i = 0; lines[i]; i++) {
+	for (guint i = 0; lines && lines[i]; i++) {
 		VmpMount *m = parse_line(lines[i]);
 
 		if (m)

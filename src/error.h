@@ -17,6 +17,7 @@ typedef enum {
 	VMP_ERROR_IN_USE,	/* the host is using the device */
 	VMP_ERROR_NOT_FOUND,	/* no such device, definition or program */
 	VMP_ERROR_NOT_OURS,	/* callout for a foreign mdev type */
+	VMP_ERROR_REFUSED,	/* vfio-pci would refuse it or leave it to a variant */
 } VmpError;
 
 /*

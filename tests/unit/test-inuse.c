@@ -7,6 +7,7 @@
 #include "error.h"
 #include "fake-sysfs.h"
 #include "rebind.h"
+#include "run-cmd.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -15,13 +16,6 @@
 
 /* A mountinfo line up to the fstype: ID, parent, MAJ:MIN, root, mount point. */
 #define MNT(majmin, point) "30 1 " majmin " / " point " rw,relatime shared:1 - "
-
-static GString *printed;
-
-static void catch_printerr(const char *text)
-{
-	g_string_append(printed, text);
-}
 
 static void assert_driver(FakeSys *fs, const char *want)
 {
@@ -267,21 +261,19 @@ static void test_force_warns(void)
 {
 	g_autoptr(FakeSys) fs = disk_tree();
 	g_autoptr(GError) error = NULL;
-	GPrintFunc old;
+	g_autofree char *printed = NULL;
 
 	fake_sys_add_net(fs, NIC, "enp1s0", TRUE);
 	fake_sys_file(fs, "proc/self/mountinfo",
 		      MNT("259:1", "/srv") "ext4 /dev/nvme0n1p1 rw\n");
-	printed = g_string_new(NULL);
-	old = g_set_printerr_handler(catch_printerr);
+	printerr_catch();
 	g_assert_true(vmp_bind(NIC, VMP_BIND_FORCE, &error));
-	g_set_printerr_handler(old);
+	printed = printerr_release();
 	g_assert_no_error(error);
-	g_assert_cmpstr(printed->str, ==,
+	g_assert_cmpstr(printed, ==,
 			"vfio-mdev-pci: warning: --force: using PCI device " NIC
 			" although the host uses it: Network interface 'enp1s0' is up."
 			" Block device 'nvme0n1p1' is mounted on /srv (ext4).\n");
-	g_string_free(printed, TRUE);
 	assert_driver(fs, "vfio-mdev-pci");
 }
 

@@ -26,5 +26,7 @@ gboolean vmp_cmd_config(VmpIo *io, int argc, char **argv, GError **error)
 	append_list(io->out, "ids", config->ids);
 	g_string_append_printf(io->out, "\n[policy]\ngive-back=%s\n",
 			       vmp_give_back_to_string(config->give_back));
+	append_list(io->out, "allow-denylisted", config->allow_denylisted);
+	append_list(io->out, "allow-variant", config->allow_variant);
 	return TRUE;
 }

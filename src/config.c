@@ -18,6 +18,8 @@ static const char * const known_keys[][2] = {
 	{ "devices", "addresses" },
 	{ "devices", "ids" },
 	{ "policy", "give-back" },
+	{ "policy", "allow-denylisted" },
+	{ "policy", "allow-variant" },
 };
 
 void vmp_config_free(VmpConfig *config)
@@ -27,6 +29,8 @@ void vmp_config_free(VmpConfig *config)
 	g_free(config->path);
 	g_strfreev(config->addresses);
 	g_strfreev(config->ids);
+	g_strfreev(config->allow_denylisted);
+	g_strfreev(config->allow_variant);
 	g_free(config);
 }
 
@@ -153,8 +157,15 @@ static gboolean check_duplicates(const char *text, GError **error)
 	return TRUE;
 }
 
+static gboolean is_address_or_id(const char *item)
+{
+	return vmp_bdf_is_valid(item) || vmp_pci_id_is_valid(item);
+}
+
 static gboolean parse(GKeyFile *kf, VmpConfig *config, GError **error)
 {
+	static const char form[] = "a PCI address or a vendor:device id";
+
 	if (!check_known(kf, error))
 		return FALSE;
 	config->addresses = get_list(kf, "devices", "addresses", vmp_bdf_is_valid,
@@ -164,6 +175,14 @@ static gboolean parse(GKeyFile *kf, VmpConfig *config, GError **error)
 	config->ids = get_list(kf, "devices", "ids", vmp_pci_id_is_valid,
 			       "a vendor:device id like 8086:10ca", error);
 	if (!config->ids)
+		return FALSE;
+	config->allow_denylisted = get_list(kf, "policy", "allow-denylisted",
+					    is_address_or_id, form, error);
+	if (!config->allow_denylisted)
+		return FALSE;
+	config->allow_variant = get_list(kf, "policy", "allow-variant",
+					 is_address_or_id, form, error);
+	if (!config->allow_variant)
 		return FALSE;
 	return get_give_back(kf, &config->give_back, error);
 }
@@ -209,4 +228,10 @@ gboolean vmp_config_names(const VmpConfig *config, const char *bdf,
 {
 	return g_strv_contains((const char * const *)config->addresses, bdf) ||
 	       (id && g_strv_contains((const char * const *)config->ids, id));
+}
+
+gboolean vmp_config_list_names(GStrv list, const char *bdf, const char *id)
+{
+	return g_strv_contains((const char * const *)list, bdf) ||
+	       (id && g_strv_contains((const char * const *)list, id));
 }

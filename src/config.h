@@ -11,8 +11,11 @@
  *   ids=8086:10ca                          vendor:device ids to take
  *   [policy]
  *   give-back=auto|always|never            after the last mdev stops
+ *   allow-denylisted=8086:37c9             wrap despite vfio-pci's denylist
+ *   allow-variant=0000:3b:00.2;15b3:101e   wrap despite a variant driver
  *
- * Lists are separated by ';', ',' or blanks. Unknown groups and keys, and
+ * Lists are separated by ';', ',' or blanks; the allow- lists take
+ * addresses and ids alike (parity.h). Unknown groups and keys, and
  * a key given twice, are errors, so a typo does not silently change
  * behaviour. A missing file is an empty config; anything but a regular
  * file (a FIFO) is refused unread.
@@ -30,6 +33,8 @@ typedef struct {
 	GStrv addresses;
 	GStrv ids;
 	VmpGiveBack give_back;
+	GStrv allow_denylisted;
+	GStrv allow_variant;
 } VmpConfig;
 
 void vmp_config_free(VmpConfig *config);
@@ -40,3 +45,5 @@ const char *vmp_give_back_to_string(VmpGiveBack give_back);
 /* Is @bdf named by address, or by its vendor:device @id (may be NULL)? */
 gboolean vmp_config_names(const VmpConfig *config, const char *bdf,
 			  const char *id);
+/* Does @list (addresses and ids) name @bdf or its @id (may be NULL)? */
+gboolean vmp_config_list_names(GStrv list, const char *bdf, const char *id);

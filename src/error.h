@@ -17,4 +17,12 @@ typedef enum {
 	VMP_ERROR_IN_USE,	/* the host is using the device */
 	VMP_ERROR_NOT_FOUND,	/* no such device, definition or program */
 	VMP_ERROR_NOT_OURS,	/* callout for a foreign mdev type */
+	VMP_ERROR_REFUSED,	/* vfio-pci would refuse it or leave it to a variant */
 } VmpError;
+
+/*
+ * "vfio-mdev-pci: warning: ..." on standard error, for what goes ahead
+ * anyway: an override the user asked for, a foreign file skipped. The
+ * tests catch it with g_set_printerr_handler().
+ */
+void vmp_warn(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
-#include <limits.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stdarg.h>
 
 #include "error.h"
 #include "inuse.h"
+#include "inuse-checks.h"
 #include "pci.h"
 #include "root.h"
 #include "sysfs.h"
@@ -12,100 +11,93 @@
 /* IFF_UP from <net/if.h>, spelt out to keep this file free of socket headers. */
 #define VMP_IFF_UP 0x1
 
-/* Entries of /sys/class/CLASS whose device lives below the PCI function. */
-static GPtrArray *class_members_below(const char *class, const char *bdf)
+static void add(GPtrArray *uses, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void add(GPtrArray *uses, const char *fmt, ...)
 {
-	g_autofree char *class_dir = vmp_path("sys/class/%s", class);
-	g_autofree char *dev_path = vmp_pci_path(bdf, NULL);
-	g_autoptr(GPtrArray) all = vmp_sysfs_list_dir(class_dir);
-	GPtrArray *below = g_ptr_array_new_with_free_func(g_free);
-	char dev_real[PATH_MAX];
+	va_list ap;
 
-	if (!realpath(dev_path, dev_real))
-		return below;
-	for (guint i = 0; i < all->len; i++) {
-		const char *name = g_ptr_array_index(all, i);
-		g_autofree char *entry = g_build_filename(class_dir, name, NULL);
-		g_autofree char *prefix = g_strconcat(dev_real, "/", NULL);
-		char real[PATH_MAX];
-
-		if (realpath(entry, real) && g_str_has_prefix(real, prefix))
-			g_ptr_array_add(below, g_strdup(name));
-	}
-	return below;
+	va_start(ap, fmt);
+	g_ptr_array_add(uses, g_strdup_vprintf(fmt, ap));
+	va_end(ap);
 }
 
-static void check_net(const char *bdf, GString *uses)
+static void check_net(const char *bdf, GPtrArray *uses)
 {
-	g_autoptr(GPtrArray) ifs = class_members_below("net", bdf);
+	g_autoptr(GPtrArray) ifs = vmp_pci_class_members(bdf, "net");
 
 	for (guint i = 0; i < ifs->len; i++) {
 		const char *ifname = g_ptr_array_index(ifs, i);
 		g_autofree char *path = vmp_path("sys/class/net/%s/flags", ifname);
+		g_autofree char *master_path = vmp_path("sys/class/net/%s/master", ifname);
 		g_autofree char *flags = vmp_sysfs_read(path, NULL);
+		g_autofree char *master = vmp_sysfs_link_name(master_path);
 
 		if (flags && (g_ascii_strtoull(flags, NULL, 16) & VMP_IFF_UP))
-			g_string_append_printf(uses, " Network interface '%s' is up.",
-					       ifname);
+			add(uses, "Network interface '%s' is up.", ifname);
+		/* A bond slave or bridge port, even while down. */
+		if (master)
+			add(uses, "Network interface '%s' is enslaved to '%s'.",
+			    ifname, master);
 	}
 }
 
-/* Does any line of @file have @needle as its field number @field (0-based)? */
-static gboolean file_has_field(const char *file, guint field, const char *needle)
+/*
+ * The local console: the firmware's boot display (boot_vga, set on the
+ * VGA device the firmware used), a serial port of the function named in
+ * /sys/class/tty/console/active, or fb0, the framebuffer fbcon puts the
+ * virtual consoles on by default.
+ */
+static void check_console(const char *bdf, GPtrArray *uses)
 {
-	g_autofree char *path = vmp_path("%s", file);
-	g_autofree char *contents = NULL;
-	g_auto(GStrv) lines = NULL;
+	g_autofree char *vga_path = vmp_pci_path(bdf, "boot_vga");
+	g_autofree char *vga = vmp_sysfs_read(vga_path, NULL);
+	g_autofree char *active_path = vmp_path("sys/class/tty/console/active");
+	g_autofree char *active = vmp_sysfs_read(active_path, NULL);
+	g_auto(GStrv) consoles = g_strsplit(active ? active : "", " ", -1);
+	g_autoptr(GPtrArray) ttys = vmp_pci_class_members(bdf, "tty");
+	g_autoptr(GPtrArray) fbs = vmp_pci_class_members(bdf, "graphics");
 
-	if (!g_file_get_contents(path, &contents, NULL, NULL))
-		return FALSE;
-	lines = g_strsplit(contents, "\n", -1);
-	for (guint i = 0; lines[i]; i++) {
-		g_auto(GStrv) fields = g_strsplit_set(lines[i], " \t", -1);
+	if (g_strcmp0(vga, "1") == 0)
+		add(uses, "It is the boot display (boot_vga is 1).");
+	for (guint i = 0; i < ttys->len; i++) {
+		const char *tty = g_ptr_array_index(ttys, i);
 
-		if (g_strv_length(fields) > field &&
-		    g_str_equal(fields[field], needle))
-			return TRUE;
+		if (g_strv_contains((const char * const *)consoles, tty))
+			add(uses, "Its serial port '%s' is a system console.", tty);
 	}
-	return FALSE;
+	for (guint i = 0; i < fbs->len; i++) {
+		if (g_str_equal(g_ptr_array_index(fbs, i), "fb0"))
+			add(uses, "Its framebuffer 'fb0' shows the virtual consoles.");
+	}
 }
 
-static void check_block_one(const char *name, GString *uses)
+GPtrArray *vmp_pci_host_uses(const char *bdf)
 {
-	g_autofree char *dev_path = vmp_path("sys/class/block/%s/dev", name);
-	g_autofree char *holders = vmp_path("sys/class/block/%s/holders", name);
-	g_autofree char *devnode = g_strconcat("/dev/", name, NULL);
-	g_autofree char *majmin = vmp_sysfs_read(dev_path, NULL);
-	g_autoptr(GPtrArray) held_by = vmp_sysfs_list_dir(holders);
-
-	/* mountinfo's third field is the major:minor of the mounted device. */
-	if (majmin && file_has_field("proc/self/mountinfo", 2, majmin))
-		g_string_append_printf(uses, " Block device '%s' is mounted.", name);
-	if (file_has_field("proc/swaps", 0, devnode))
-		g_string_append_printf(uses, " Block device '%s' is used as swap.", name);
-	if (held_by->len > 0)
-		g_string_append_printf(uses, " Block device '%s' is held by '%s'.",
-				       name, (char *)g_ptr_array_index(held_by, 0));
-}
-
-static void check_block(const char *bdf, GString *uses)
-{
-	g_autoptr(GPtrArray) disks = class_members_below("block", bdf);
-
-	for (guint i = 0; i < disks->len; i++)
-		check_block_one(g_ptr_array_index(disks, i), uses);
-}
-
-gboolean vmp_pci_check_unused(const char *bdf, GError **error)
-{
-	g_autoptr(GString) uses = g_string_new(NULL);
+	GPtrArray *uses = g_ptr_array_new_with_free_func(g_free);
 
 	check_net(bdf, uses);
-	check_block(bdf, uses);
+	vmp_inuse_block(bdf, uses);
+	vmp_inuse_vfio(bdf, uses);
+	check_console(bdf, uses);
+	return uses;
+}
+
+gboolean vmp_pci_check_unused(const char *bdf, gboolean force, GError **error)
+{
+	g_autoptr(GPtrArray) uses = vmp_pci_host_uses(bdf);
+	g_autofree char *list = NULL;
+
 	if (uses->len == 0)
 		return TRUE;
+	g_ptr_array_add(uses, NULL);
+	list = g_strjoinv(" ", (char **)uses->pdata);
+	if (force) {
+		vmp_warn("--force: using PCI device %s although the host uses it: %s",
+			 bdf, list);
+		return TRUE;
+	}
 	g_set_error(error, VMP_ERROR, VMP_ERROR_IN_USE,
-		    "PCI device %s is in use by the host:%s Stop using it first, or pass --force.",
-		    bdf, uses->str);
+		    "PCI device %s is in use by the host: %s Stop using it first, or pass --force.",
+		    bdf, list);
 	return FALSE;
 }

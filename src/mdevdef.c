@@ -131,8 +131,8 @@ static VmpMdevDef *load(const char *parent, const char *uuid, GError **error)
 			g_propagate_error(error, g_steal_pointer(&local));
 			return NULL;
 		}
-		g_printerr("vfio-mdev-pci: warning: skipping %s (type '%s', not ours): %s\n",
-			   path, def->type, local->message);
+		vmp_warn("skipping %s (type '%s', not ours): %s",
+			 path, def->type, local->message);
 		return NULL;
 	}
 	def->uuid = g_strdup(uuid);

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
@@ -38,6 +40,29 @@ GPtrArray *vmp_pci_list_all(void)
 
 	/* Anything that is not a canonical address is not a PCI function. */
 	return vmp_sysfs_list_dir_valid(dir, vmp_bdf_is_valid);
+}
+
+GPtrArray *vmp_pci_class_members(const char *bdf, const char *class)
+{
+	g_autofree char *class_dir = vmp_path("sys/class/%s", class);
+	g_autofree char *dev_path = vmp_pci_path(bdf, NULL);
+	g_autoptr(GPtrArray) all = vmp_sysfs_list_dir(class_dir);
+	GPtrArray *below = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *prefix = NULL;
+	char dev_real[PATH_MAX];
+
+	if (!realpath(dev_path, dev_real))
+		return below;
+	prefix = g_strconcat(dev_real, "/", NULL);
+	for (guint i = 0; i < all->len; i++) {
+		const char *name = g_ptr_array_index(all, i);
+		g_autofree char *entry = g_build_filename(class_dir, name, NULL);
+		char real[PATH_MAX];
+
+		if (realpath(entry, real) && g_str_has_prefix(real, prefix))
+			g_ptr_array_add(below, g_strdup(name));
+	}
+	return below;
 }
 
 char *vmp_pci_driver(const char *bdf)

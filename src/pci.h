@@ -11,6 +11,12 @@ char *vmp_pci_path(const char *bdf, const char *leaf);
 gboolean vmp_pci_exists(const char *bdf);
 gboolean vmp_pci_check_exists(const char *bdf, GError **error);
 GPtrArray *vmp_pci_list_all(void);
+/*
+ * Entries of /sys/class/@class (net, block, tty, graphics) whose device
+ * lives below the function: its interfaces, disks and their partitions,
+ * serial ports, framebuffers.
+ */
+GPtrArray *vmp_pci_class_members(const char *bdf, const char *class);
 
 char *vmp_pci_driver(const char *bdf);		/* NULL: no driver */
 char *vmp_pci_driver_override(const char *bdf);	/* NULL: none set */

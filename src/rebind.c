@@ -6,6 +6,7 @@
 #include "error.h"
 #include "inuse.h"
 #include "lock.h"
+#include "parity.h"
 #include "pci.h"
 #include "rebind.h"
 #include "root.h"
@@ -139,9 +140,10 @@ static gboolean check_bindable(const char *bdf, VmpBindFlags flags,
 			    bdf, vfs);
 		return FALSE;
 	}
-	if (flags & VMP_BIND_FORCE)
-		return TRUE;
-	return vmp_pci_check_unused(bdf, error);
+	if (!vmp_pci_check_parity(bdf, flags & VMP_BIND_ALLOW_DENYLISTED,
+				  flags & VMP_BIND_ALLOW_VARIANT, error))
+		return FALSE;
+	return vmp_pci_check_unused(bdf, flags & VMP_BIND_FORCE, error);
 }
 
 /*

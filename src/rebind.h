@@ -11,7 +11,9 @@
  * none), so that both can be given back later.
  */
 typedef enum {
-	VMP_BIND_FORCE = 1 << 0,	/* skip the host-in-use check */
+	VMP_BIND_FORCE = 1 << 0,	/* past the host-in-use check, with a warning */
+	VMP_BIND_ALLOW_DENYLISTED = 1 << 1,	/* past vfio-pci's denylist (parity.h) */
+	VMP_BIND_ALLOW_VARIANT = 1 << 2,	/* past a vfio-pci variant driver */
 } VmpBindFlags;
 
 typedef enum {

@@ -62,6 +62,15 @@ char *vmp_sysfs_read(const char *path, GError **error)
 	return g_strchomp(contents);
 }
 
+GStrv vmp_sysfs_read_lines(const char *path)
+{
+	g_autofree char *contents = NULL;
+
+	if (!g_file_get_contents(path, &contents, NULL, NULL))
+		return NULL;
+	return g_strsplit(contents, "\n", -1);
+}
+
 char *vmp_sysfs_link_name(const char *path)
 {
 	g_autofree char *target = g_file_read_link(path, NULL);

@@ -19,6 +19,8 @@ gboolean vmp_sysfs_write(const char *path, const char *value, GError **error);
 
 /* Contents without the trailing newline, or NULL with @error set. */
 char *vmp_sysfs_read(const char *path, GError **error);
+/* Its lines (the last one empty if it ends in a newline), or NULL. */
+GStrv vmp_sysfs_read_lines(const char *path);
 /* Basename of a symlink's target, or NULL if @path is not a link. */
 char *vmp_sysfs_link_name(const char *path);
 /* Sorted names of the entries of @dir; empty if @dir does not exist. */

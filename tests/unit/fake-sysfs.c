@@ -144,16 +144,72 @@ void fake_sys_add_net(FakeSys *fs, const char *bdf, const char *ifname,
 	fake_sys_file(fs, flags, up ? "0x1003\n" : "0x1002\n");
 }
 
+
+void fake_sys_add_class_member(FakeSys *fs, const char *bdf, const char *class,
+			       const char *name)
+{
+	add_class_member(fs, bdf, class, class, name);
+}
+
+/* Block device @name in directory @dir (relative), with dev and holders/. */
+static void add_block_at(FakeSys *fs, const char *dir, const char *name,
+			 const char *majmin)
+{
+	g_autofree char *dev = g_strdup_printf("%s/dev", dir);
+	g_autofree char *holders = g_strdup_printf("%s/holders", dir);
+	g_autofree char *value = g_strdup_printf("%s\n", majmin);
+	g_autofree char *target = at(fs, dir);
+	g_autofree char *cls = g_strdup_printf("%s/sys/class/block/%s", fs->root, name);
+
+	mkdir_rel(fs, holders);
+	fake_sys_file(fs, dev, value);
+	link_abs(target, cls);
+}
+
 void fake_sys_add_block(FakeSys *fs, const char *bdf, const char *name,
 			const char *majmin)
 {
-	g_autofree char *dev = g_strdup_printf("sys/class/block/%s/dev", name);
-	g_autofree char *holders = g_strdup_printf("sys/class/block/%s/holders", name);
-	g_autofree char *value = g_strdup_printf("%s\n", majmin);
+	g_autofree char *rel = g_strdup_printf("sys/devices/pci0000:00/%s/nvme/nvme0/%s",
+					       bdf, name);
 
-	add_class_member(fs, bdf, "block", "nvme/nvme0", name);
-	fake_sys_file(fs, dev, value);
-	mkdir_rel(fs, holders);
+	add_block_at(fs, rel, name, majmin);
+}
+
+void fake_sys_add_partition(FakeSys *fs, const char *disk, const char *name,
+			    const char *majmin)
+{
+	g_autofree char *cls = g_strdup_printf("%s/sys/class/block/%s", fs->root, disk);
+	g_autofree char *disk_dir = g_file_read_link(cls, NULL);
+	g_autofree char *rel = NULL;
+	g_autofree char *part = NULL;
+
+	g_assert_nonnull(disk_dir);
+	rel = g_strdup_printf("%s/%s", disk_dir + strlen(fs->root) + 1, name);
+	part = g_strdup_printf("%s/partition", rel);
+	add_block_at(fs, rel, name, majmin);
+	fake_sys_file(fs, part, "1\n");
+}
+
+void fake_sys_add_virtual_block(FakeSys *fs, const char *name,
+				const char *majmin, const char *below)
+{
+	g_autofree char *rel = g_strdup_printf("sys/devices/virtual/block/%s", name);
+	g_autofree char *holder = NULL;
+	g_autofree char *target = at(fs, rel);
+
+	add_block_at(fs, rel, name, majmin);
+	if (!below)
+		return;
+	holder = g_strdup_printf("%s/sys/class/block/%s/holders/%s", fs->root,
+				 below, name);
+	link_abs(target, holder);
+}
+
+void fake_sys_link(FakeSys *fs, const char *rel, const char *target)
+{
+	g_autofree char *link = at(fs, rel);
+
+	link_abs(target, link);
 }
 
 void fake_sys_add_mdev(FakeSys *fs, const char *bdf, const char *uuid)

@@ -33,6 +33,18 @@ void fake_sys_add_net(FakeSys *fs, const char *bdf, const char *ifname,
 		      gboolean up);
 void fake_sys_add_block(FakeSys *fs, const char *bdf, const char *name,
 			const char *majmin);
+/* A device of @class (tty, graphics, ...) below @bdf, as the kernel
+ * puts it: ROOT/sys/devices/.../BDF/CLASS/NAME. */
+void fake_sys_add_class_member(FakeSys *fs, const char *bdf, const char *class,
+			       const char *name);
+/* A partition @name of block device @disk (which may be virtual). */
+void fake_sys_add_partition(FakeSys *fs, const char *disk, const char *name,
+			    const char *majmin);
+/* A virtual block device (dm-N, mdN, loopN) holding @below, if not NULL. */
+void fake_sys_add_virtual_block(FakeSys *fs, const char *name,
+				const char *majmin, const char *below);
+/* A symlink @rel (relative to the root) to @target, taken as it is. */
+void fake_sys_link(FakeSys *fs, const char *rel, const char *target);
 /* An mdev of our type active on @bdf (which must be bound to us). */
 void fake_sys_add_mdev(FakeSys *fs, const char *bdf, const char *uuid);
 /* An mdevctl definition in etc/mdevctl.d. */

@@ -45,3 +45,24 @@ void assert_golden(const char *name, const char *actual)
 		g_error("%s (regenerate with VFIO_MDEV_PCI_REGENERATE=1)", error->message);
 	g_assert_cmpstr(actual, ==, expected);
 }
+
+static GString *caught;
+static GPrintFunc previous;
+
+static void catch_text(const char *text)
+{
+	g_string_append(caught, text);
+}
+
+void printerr_catch(void)
+{
+	g_assert_null(caught);
+	caught = g_string_new(NULL);
+	previous = g_set_printerr_handler(catch_text);
+}
+
+char *printerr_release(void)
+{
+	g_set_printerr_handler(previous);
+	return g_string_free(g_steal_pointer(&caught), FALSE);
+}

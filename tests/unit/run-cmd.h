@@ -16,3 +16,10 @@ int run_cmd(const char *input, GString *out, char **message,
  * VFIO_MDEV_PCI_REGENERATE=1 in the environment, rewrite the file instead.
  */
 void assert_golden(const char *name, const char *actual);
+
+/*
+ * What the tool prints with g_printerr() (its warnings) between
+ * printerr_catch() and printerr_release(), which returns it.
+ */
+void printerr_catch(void);
+char *printerr_release(void);

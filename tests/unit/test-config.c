@@ -31,7 +31,8 @@ static void test_good(void)
 
 	fake_sys_file(fs, CONF,
 		      "# comment\n[devices]\naddresses=0000:01:00.0; 0000:02:00.1,0000:03:00.0\n"
-		      "ids=8086:10ca\n\n[policy]\ngive-back=never\n");
+		      "ids=8086:10ca\n\n[policy]\ngive-back=never\n"
+		      "allow-denylisted=8086:37c9\nallow-variant=0000:3b:00.2 15b3:101e\n");
 	config = vmp_config_load(&error);
 	g_assert_no_error(error);
 	g_assert_true(config->exists);
@@ -40,6 +41,12 @@ static void test_good(void)
 	g_assert_true(vmp_config_names(config, "0000:09:00.0", "8086:10ca"));
 	g_assert_false(vmp_config_names(config, "0000:09:00.0", "8086:10cb"));
 	g_assert_cmpint(config->give_back, ==, VMP_GIVE_BACK_NEVER);
+	/* The allow- lists take addresses and ids alike. */
+	g_assert_true(vmp_config_list_names(config->allow_denylisted, "0000:09:00.0", "8086:37c9"));
+	g_assert_false(vmp_config_list_names(config->allow_denylisted, "0000:09:00.0", "8086:37c8"));
+	g_assert_true(vmp_config_list_names(config->allow_variant, "0000:3b:00.2", NULL));
+	g_assert_true(vmp_config_list_names(config->allow_variant, "0000:3b:00.3", "15b3:101e"));
+	g_assert_false(vmp_config_list_names(config->allow_variant, "0000:3b:00.3", "15b3:1021"));
 }
 
 static void assert_junk(const char *contents, const char *needle)
@@ -68,6 +75,8 @@ static void test_junk(void)
 	assert_junk("[devices]\naddresses=0000:01:00.0;../../etc\n", "'../../etc' in [devices] addresses=");
 	assert_junk("[devices]\nids=8086\n", "'8086' in [devices] ids=");
 	assert_junk("[policy]\ngive-back=sometimes\n", "'sometimes' in [policy] give-back=");
+	assert_junk("[policy]\nallow-variant=mlx5_vfio_pci\n",
+		    "'mlx5_vfio_pci' in [policy] allow-variant= is not a PCI address or a vendor:device id");
 	assert_junk("\xff\xfe[policy]\n", "");
 }
 

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#pragma once
+
+#include <glib.h>
+
+/*
+ * What vfio-pci itself would refuse or leave to another driver. Wrapping
+ * a device gives the guest vfio-pci-core's behaviour, so:
+ *  - vfio-pci's denylist (vfio_pci_dev_in_denylist() in
+ *    drivers/vfio/pci/vfio_pci.c): devices with errata that untrusted
+ *    users may exploit; vfio-pci binds them only with disable_denylist=1.
+ *  - vfio-pci variant drivers (mlx5_vfio_pci, pds_vfio_pci,
+ *    hisi_acc_vfio_pci, virtio_vfio_pci, nvgrace_gpu_vfio_pci, ...):
+ *    modules with "vfio_pci:" aliases, which userspace matches against
+ *    the device's modalias as modprobe does (libvirt picks them so). They
+ *    add live migration and device quirks that a wrapped device loses.
+ * Both refusals fail with VMP_ERROR_REFUSED naming the id or module, and
+ * are lifted per device by bind's --allow-denylisted and --allow-variant
+ * (@allow_denylisted, @allow_variant) or by the config file's [policy]
+ * allow-denylisted= and allow-variant=, with a warning naming what is
+ * overridden.
+ */
+
+/* "8086:37c8" if vfio-pci's denylist has the device, else NULL. */
+char *vmp_pci_denylisted(const char *bdf);
+/*
+ * The variant driver modules whose vfio_pci: alias matches the device
+ * in /lib/modules/RELEASE/modules.alias (and modules.builtin.alias),
+ * RELEASE from /proc/sys/kernel/osrelease, all under the root; empty if
+ * none, or if those files cannot be read.
+ */
+GPtrArray *vmp_pci_vfio_variants(const char *bdf);
+
+gboolean vmp_pci_check_parity(const char *bdf, gboolean allow_denylisted,
+			      gboolean allow_variant, GError **error);

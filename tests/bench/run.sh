@@ -11,7 +11,7 @@
 # --set KEY=VALUE changes a count of the scenario (rounds, iterations,
 # samples, dma_size, ready_samples, virsh_samples, tool_samples; see
 # tests/vm/scenarios/bench.sh, which gets them as BENCH_KEY=VALUE), as do
-# the words of $VFIO_MDEV_PCI_BENCH ("rounds=20 samples=10").  --no-boot leaves out the reboots (item 7).
+# the words of $VFIO_MDEV_PCI_BENCH ("rounds=20 samples=10").  --boot adds the three reboots of item 7 (left out by default).
 # --from DIR builds the report from an earlier run's output directory
 # without booting a guest.
 set -euo pipefail

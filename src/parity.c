@@ -22,8 +22,13 @@ static const char * const denylist[] = {
 	"8086:0cfe",			/* IAX, Sapphire Rapids */
 };
 
-/* vfio-pci's own alias, vfio_pci:v*d*sv*sd*bc*sc*i*, matches everything. */
-#define GENERIC_MODULE "vfio_pci"
+/*
+ * A driver for any device is no variant "made for" this one: vfio-pci's
+ * own alias, and our module's (PCI_DRIVER_OVERRIDE_DEVICE_VFIO with
+ * PCI_ANY_ID ids), are vfio_pci:v*d*sv*sd*bc*sc*i*.  Every variant driver
+ * names its vendor at least.
+ */
+#define ANY_DEVICE "vfio_pci:v*d*"
 
 char *vmp_pci_denylisted(const char *bdf)
 {
@@ -58,7 +63,7 @@ static void match_aliases(const char *file, const char *alias, GPtrArray *found)
 		if (!g_str_has_prefix(lines[i], "alias vfio_pci:"))
 			continue;
 		f = g_strsplit(lines[i], " ", -1);
-		if (g_strv_length(f) != 3 || g_str_equal(f[2], GENERIC_MODULE) ||
+		if (g_strv_length(f) != 3 || g_str_has_prefix(f[1], ANY_DEVICE) ||
 		    fnmatch(f[1], alias, 0) != 0)
 			continue;
 		if (!g_ptr_array_find_with_equal_func(found, f[2], g_str_equal, NULL))

@@ -125,6 +125,7 @@ static FakeSys *variant_tree(const char *file)
 		"# Aliases extracted from modules themselves.\n"
 		"alias pci:v000015B3d0000101Esv*sd*bc*sc*i* mlx5_core\n"
 		"alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n"
+		"alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_mdev_pci\n"
 		"alias vfio_pci:v00001DD8d00001007sv*sd*bc*sc*i* pds_vfio_pci\n",
 		g_strcmp0(file, "modules.alias") == 0 ? MLX5_VFIO : "", NULL);
 
@@ -137,7 +138,7 @@ static FakeSys *variant_tree(const char *file)
 	return fs;
 }
 
-/* vfio-pci's own catch-all alias is no variant. */
+/* The catch-all aliases, vfio-pci's and our own module's, are no variant. */
 static void test_no_variant(void)
 {
 	g_autoptr(FakeSys) fs = variant_tree(NULL);

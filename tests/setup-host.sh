@@ -13,7 +13,7 @@ set -eu
 # (QEMU, socat) and the benchmark plots (gnuplot).
 base_pkgs="gcc make pkg-config ninja-build libglib2.0-dev libudev-dev
 libjson-glib-dev libxml2-dev libxml2-utils umockdev libumockdev-dev
-mmdebstrap debootstrap e2fsprogs busybox-static cpio socat util-linux
+mmdebstrap e2fsprogs busybox-static cpio socat util-linux
 shellcheck gnuplot-nox jq xz-utils zstd qemu-utils"
 backports_pkgs="qemu-system-x86 qemu-utils meson"
 

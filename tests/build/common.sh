@@ -27,10 +27,10 @@ tap_plan() {
 # chroot) to a copy of the module sources.
 chroot_enter() {
 	if [ "$(id -u)" != 0 ]; then
-		echo "1..0 # SKIP needs root (chroot, debootstrap)"
+		echo "1..0 # SKIP needs root (chroot, mmdebstrap)"
 		exit 0
 	fi
-	for tool in debootstrap flock; do
+	for tool in mmdebstrap flock; do
 		if ! command -v "$tool" >/dev/null; then
 			echo "1..0 # SKIP $tool is not installed"
 			exit 0

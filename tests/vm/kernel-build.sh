@@ -19,8 +19,8 @@
 # directory also holds config, kernel-release and build-seconds.  It is
 # keyed by a hash of this script, the flavour's fragments and the
 # linux-source package version, and built in a temporary directory
-# renamed on success.  The build runs in a Debian 13 chroot (gcc-14; the
-# host's compiler is too old), cached under chroots/ by its package list.
+# renamed on success.  The build runs in the Debian 13 tool chroot of
+# tests/build/chroot.sh (gcc-14; the host's compiler is too old).
 # Needs root.
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
@@ -35,35 +35,18 @@ fragment_files=()
 for f in "${fragments[@]}"; do
 	fragment_files+=("$VM_DIR/kernel/$f.config")
 done
-# The build chroot's packages: linux-source-6.12 and what
-# `make bindeb-pkg` needs.  The chroot is keyed by this list.
-chroot_pkgs=linux-source-6.12,gcc,make,bc,bison,flex,libssl-dev,libelf-dev,cpio,kmod,rsync,dpkg-dev,debhelper,fakeroot,python3,xz-utils,zstd
-
 [ "$(id -u)" = 0 ] || die "building a kernel needs root (chroot)"
 
 # One builder at a time: the suites may ask in parallel, and each build
 # keeps both cores busy.
-mkdir -p "$CACHE_ROOT/kernels" "$CACHE_ROOT/chroots"
+mkdir -p "$CACHE_ROOT/kernels"
 exec 9>"$CACHE_ROOT/kernels/.build.lock"
 flock 9
 
-chroot_dir=$CACHE_ROOT/chroots/kbuild-trixie-$(echo "$chroot_pkgs" | sha256sum | cut -c1-12)
-if [ ! -e "$chroot_dir/.done" ]; then
-	rm -rf "$chroot_dir"
-	tmp_root=$(mktemp -d "$CACHE_ROOT/chroots/.kbuild-trixie.XXXXXX")
-	trap 'rm -rf "$tmp_root"' EXIT
-	run_with_progress "creating the kernel build chroot" "$tmp_root.log" \
-		mmdebstrap --mode=root --variant=minbase \
-		--include="$chroot_pkgs" \
-		--dpkgopt='path-exclude=/usr/share/doc/*' \
-		--dpkgopt='path-exclude=/usr/share/man/*' \
-		--dpkgopt='path-exclude=/usr/share/locale/*' \
-		trixie "$tmp_root"
-	rm -f "$tmp_root.log"
-	touch "$tmp_root/.done"
-	mv -T "$tmp_root" "$chroot_dir"
-	trap - EXIT
-fi
+# The Debian 13 tool chroot (gcc-14, linux-source-6.12), shared with
+# checkpatch.
+chroot_dir=$(sh "$SRC_ROOT/tests/build/chroot.sh" trixie) ||
+	die "cannot create the Debian 13 tool chroot (tests/build/chroot.sh)"
 
 src_version=$(chroot "$chroot_dir" dpkg-query -W -f "\${Version}" linux-source-6.12)
 key=$( { cat "$0" "${fragment_files[@]}"; echo "$flavour $src_version"; } |

@@ -1,10 +1,10 @@
 #!/bin/bash
 # prepare.sh [--no-debug]: build (once; cached by their inputs) what the
-# VM and build suites use: the trixie and sid images (image.sh), the L2
-# and debug kernels (kernel-build.sh, one after the other) and
-# checkpatch's chroot (tests/build/chroot.sh), side by side: the image
-# and chroot builds mostly wait on the network while a kernel build
-# keeps both cores busy.  TAP, one result per
+# VM and build suites use: the trixie and sid images (image.sh) and the
+# L2 and debug kernels (kernel-build.sh, one after the other, in the
+# Debian 13 tool chroot that checkpatch uses too), side by side: the
+# image builds mostly wait on the network while a kernel build keeps
+# both cores busy.  TAP, one result per
 # artefact with the seconds it took (about 0 when cached).
 set -uo pipefail
 . "$(dirname "$0")/lib/common.sh"
@@ -12,7 +12,7 @@ set -uo pipefail
 debug=1
 [ "${1:-}" != --no-debug ] || debug=
 
-jobs=(image-trixie image-sid checkpatch-chroot l2-kernel)
+jobs=(image-trixie image-sid l2-kernel)
 [ -z "$debug" ] || jobs+=(debug-kernel)
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
@@ -21,7 +21,6 @@ for j in "${jobs[@]}"; do
 	case $j in
 	image-*) cmd=("$VM_DIR/image.sh" "${j#image-}") ;;
 	*-kernel) cmd=("$VM_DIR/kernel-build.sh" "${j%-kernel}") ;;
-	checkpatch-chroot) cmd=(sh "$SRC_ROOT/tests/build/chroot.sh" trixie) ;;
 	esac
 	(
 		start=$SECONDS

@@ -7,11 +7,6 @@ cat >"$root/etc/fstab" <<'EOT'
 EOT
 echo vmtest >"$root/etc/hostname"
 chroot "$root" passwd -d root >/dev/null
-# A small initramfs: the guest needs only virtio disk and ext4 to
-# find its root; everything else loads from the root file system.
-echo MODULES=list >"$root/etc/initramfs-tools/conf.d/vmtest.conf"
-printf '%s\n' virtio_pci virtio_blk ext4 >>"$root/etc/initramfs-tools/modules"
-chroot "$root" update-initramfs -u -k all >/dev/null
 # Timers that would only add noise to timings inside a test guest.
 chroot "$root" systemctl mask -q apt-daily.timer apt-daily-upgrade.timer \
 	man-db.timer e2scrub_all.timer fstrim.timer dpkg-db-backup.timer \

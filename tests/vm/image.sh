@@ -12,7 +12,7 @@
 #                   modules from it.
 #
 # The image is keyed by a hash of everything that goes into it (this
-# script, image-customize.sh, packages.txt and the suite), so it is rebuilt
+# script, its hooks, packages.txt and the suite), so it is rebuilt
 # only when those change and is shared between clones of the repository.
 set -euo pipefail
 . "$(dirname "$0")/lib/common.sh"
@@ -23,7 +23,8 @@ trixie|sid) ;;
 *) die "unknown suite '$suite'" ;;
 esac
 
-key=$(cat "$0" "$VM_DIR/image-customize.sh" "$VM_DIR/packages.txt" |
+key=$(cat "$0" "$VM_DIR/image-initramfs.sh" "$VM_DIR/image-customize.sh" \
+	"$VM_DIR/packages.txt" |
 	{ cat; echo "$suite"; } | sha256sum | cut -c1-16)
 dir=$CACHE_ROOT/images/$suite-$key
 if [ -e "$dir/done" ]; then
@@ -58,6 +59,7 @@ run_with_progress "building $suite root file system" "$tmp/mmdebstrap.log" \
 	--dpkgopt='path-exclude=/usr/share/doc/*' \
 	--dpkgopt='path-exclude=/usr/share/man/*' \
 	--dpkgopt='path-exclude=/usr/share/locale/*' \
+	--essential-hook="sh $VM_DIR/image-initramfs.sh \"\$1\"" \
 	--customize-hook="sh $VM_DIR/image-customize.sh \"\$1\"" \
 	"$suite" "$tmp/root"
 

@@ -27,3 +27,29 @@ run_with_progress() {
 	fi
 	say "$what done in $((SECONDS - start)) s"
 }
+
+# build_once NAME KEY OUTDIR FUNC [ARGS...]: what FUNC ARGS... DIR writes
+# into DIR, built once per KEY and copied into OUTDIR.  The suites build
+# the same module and project for several guests at once (the trixie
+# root serves vm-trixie, the bench and the kernel tier): the first one
+# builds, the others wait for it and copy.  KEY must name every input.
+# Results live under the cache's builds/, each used one kept for 7 days.
+build_once() {
+	local name=$1 key=$2 out=$3 dir
+	shift 3
+	dir=$CACHE_ROOT/builds/$name-$key
+	mkdir -p "$CACHE_ROOT/builds"
+	(
+		flock 9
+		[ ! -e "$dir/done" ] || exit 0
+		rm -rf "$dir.tmp"
+		mkdir "$dir.tmp"
+		"$@" "$dir.tmp" || exit 1
+		touch "$dir.tmp/done"
+		mv -T "$dir.tmp" "$dir"
+		find "$CACHE_ROOT/builds" -mindepth 1 -maxdepth 1 -mtime +7 \
+			-exec rm -rf {} +
+	) 9>"$dir.lock" || return 1
+	touch "$dir"
+	find "$dir" -mindepth 1 -maxdepth 1 ! -name done -exec cp -a {} "$out/" \;
+}

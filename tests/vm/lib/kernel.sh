@@ -89,9 +89,20 @@ in_root() {
 }
 
 # kernel_module OUTDIR: build vfio_mdev_pci.ko for K_RELEASE in K_ROOT
-# from the tree's kernel/ and put it in OUTDIR; the build log goes there
-# too.
+# from the tree's kernel/ (once per sources and headers: build_once) and
+# put it in OUTDIR; the build log goes there too.
 kernel_module() {
+	local key
+	# The sources, and the headers' identity: their configuration and
+	# the symbol versions the module links against.
+	key=$({ cat "$SRC_ROOT"/kernel/{Kbuild,Makefile,conftest.sh,*.c,*.h} \
+		"$K_ROOT$K_KDIR/include/config/auto.conf" \
+		"$K_ROOT$K_KDIR/Module.symvers" || date +%s.%N
+		echo "$K_ROOT $K_RELEASE"; } | sha256sum | cut -c1-16)
+	build_once module "$key" "$1" kernel_module_build
+}
+
+kernel_module_build() {
 	local out=$1 scratch rc=0
 	scratch=$(mktemp -d "$K_ROOT/tmp/vmp-module.XXXXXX")
 	cp "$SRC_ROOT"/kernel/{Kbuild,Makefile,conftest.sh,*.c,*.h} "$scratch/"

@@ -6,10 +6,19 @@
 # module, which the guest puts where DKMS would.
 
 # project_build SRC OUTDIR: configure and compile the exported tree SRC
-# in K_ROOT; OUTDIR gets project.tar (the source and build directories,
-# at the absolute paths meson recorded, which the guest extracts at /),
-# vfio_mdev_pci.ko for K_RELEASE, depmod.tar and the build logs.
+# in K_ROOT (once per tree and root: build_once); OUTDIR gets project.tar
+# (the source and build directories, at the absolute paths meson
+# recorded, which the guest extracts at /), vfio_mdev_pci.ko for
+# K_RELEASE, depmod.tar and the build logs.
 project_build() {
+	local key
+	key=$({ (cd "$1" && find . -type f -print0 | sort -z |
+		xargs -0 sha256sum) || date +%s.%N
+		echo "$K_ROOT $K_RELEASE"; } | sha256sum | cut -c1-16)
+	build_once project "$key" "$2" project_build_in "$1"
+}
+
+project_build_in() {
 	local src=$1 out=$2 scratch rc=0
 	scratch=$(mktemp -d "$K_ROOT/tmp/vmp-project.XXXXXX")
 	local s=/tmp/${scratch##*/}

@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "join.h"
 #include "mdevdef.h"
 #include "pci.h"
 #include "vmp.h"
@@ -120,14 +121,7 @@ static void add_json(JsonBuilder *b, const DevInfo *d)
 
 static char *join(GPtrArray *items, const char *none)
 {
-	g_autoptr(GString) s = g_string_new(NULL);
-
-	if (items->len == 0)
-		return g_strdup(none);
-	for (guint i = 0; i < items->len; i++)
-		g_string_append_printf(s, "%s%s", i ? "," : "",
-				       (char *)g_ptr_array_index(items, i));
-	return g_string_free(g_steal_pointer(&s), FALSE);
+	return items->len ? vmp_join(items, ",") : g_strdup(none);
 }
 
 static char *defs_text(GPtrArray *defs)

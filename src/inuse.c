@@ -4,6 +4,7 @@
 #include "error.h"
 #include "inuse.h"
 #include "inuse-checks.h"
+#include "join.h"
 #include "pci.h"
 #include "root.h"
 #include "sysfs.h"
@@ -89,8 +90,7 @@ gboolean vmp_pci_check_unused(const char *bdf, gboolean force, GError **error)
 
 	if (uses->len == 0)
 		return TRUE;
-	g_ptr_array_add(uses, NULL);
-	list = g_strjoinv(" ", (char **)uses->pdata);
+	list = vmp_join(uses, " ");
 	if (force) {
 		vmp_warn("--force: using PCI device %s although the host uses it: %s",
 			 bdf, list);

@@ -4,6 +4,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "join.h"
 #include "parity.h"
 #include "pci.h"
 #include "root.h"
@@ -92,13 +93,8 @@ GPtrArray *vmp_pci_vfio_variants(const char *bdf)
 	return found;
 }
 
-/*
- * Whether the config file's @list (addresses and vendor:device ids)
- * names @bdf. The file is read only when a refusal is to be overridden,
- * so a broken file fails only such a bind.
- */
-static gboolean config_allows(const char *bdf, const char *key, gboolean *allowed,
-			      char **path, GError **error)
+gboolean vmp_pci_policy_allows(const char *bdf, const char *key,
+			       gboolean *allowed, char **path, GError **error)
 {
 	g_autoptr(VmpConfig) config = vmp_config_load(error);
 	g_autofree char *id = vmp_pci_id(bdf);
@@ -106,11 +102,30 @@ static gboolean config_allows(const char *bdf, const char *key, gboolean *allowe
 
 	if (!config)
 		return FALSE;
-	list = g_str_equal(key, "allow-denylisted") ? config->allow_denylisted :
-						      config->allow_variant;
+	list = g_str_equal(key, VMP_POLICY_ALLOW_DENYLISTED) ?
+	       config->allow_denylisted : config->allow_variant;
 	*allowed = vmp_config_list_names(list, bdf, id);
 	*path = g_strdup(config->path);
 	return TRUE;
+}
+
+char *vmp_pci_denylist_clause(const char *bdf)
+{
+	g_autofree char *denied = vmp_pci_denylisted(bdf);
+
+	return denied ? g_strdup_printf("its id %s is on vfio-pci's denylist", denied) :
+			NULL;
+}
+
+char *vmp_pci_variant_clause(const char *bdf)
+{
+	g_autoptr(GPtrArray) variants = vmp_pci_vfio_variants(bdf);
+	g_autofree char *modules = NULL;
+
+	if (variants->len == 0)
+		return NULL;
+	modules = vmp_join(variants, ", ");
+	return g_strdup_printf("vfio-pci variant driver %s is made for it", modules);
 }
 
 /*
@@ -128,7 +143,7 @@ static gboolean refuse_unless(const char *bdf, gboolean by_option,
 		vmp_warn("%s: wrapping PCI device %s although %s.", option, bdf, what);
 		return TRUE;
 	}
-	if (!config_allows(bdf, key, &by_config, &path, error))
+	if (!vmp_pci_policy_allows(bdf, key, &by_config, &path, error))
 		return FALSE;
 	if (by_config) {
 		vmp_warn("[policy] %s= in %s: wrapping PCI device %s although %s.",
@@ -144,28 +159,20 @@ static gboolean refuse_unless(const char *bdf, gboolean by_option,
 gboolean vmp_pci_check_parity(const char *bdf, gboolean allow_denylisted,
 			      gboolean allow_variant, GError **error)
 {
-	g_autofree char *denied = vmp_pci_denylisted(bdf);
-	g_autoptr(GPtrArray) variants = NULL;
-	g_autofree char *modules = NULL;
-	g_autofree char *what = NULL;
+	g_autofree char *denied = vmp_pci_denylist_clause(bdf);
+	g_autofree char *variant = NULL;
 
-	if (denied) {
-		what = g_strdup_printf("its id %s is on vfio-pci's denylist", denied);
-		if (!refuse_unless(bdf, allow_denylisted, "--allow-denylisted",
-				   "allow-denylisted", what,
-				   "the device has known errata that untrusted users may exploit, and vfio-pci binds it only with disable_denylist=1.",
-				   error))
-			return FALSE;
-		g_clear_pointer(&what, g_free);
-	}
-	variants = vmp_pci_vfio_variants(bdf);
-	if (variants->len == 0)
+	if (denied &&
+	    !refuse_unless(bdf, allow_denylisted, "--allow-denylisted",
+			   VMP_POLICY_ALLOW_DENYLISTED, denied,
+			   "the device has known errata that untrusted users may exploit, and vfio-pci binds it only with disable_denylist=1.",
+			   error))
+		return FALSE;
+	variant = vmp_pci_variant_clause(bdf);
+	if (!variant)
 		return TRUE;
-	g_ptr_array_add(variants, NULL);
-	modules = g_strjoinv(", ", (char **)variants->pdata);
-	what = g_strdup_printf("vfio-pci variant driver %s is made for it", modules);
 	return refuse_unless(bdf, allow_variant, "--allow-variant",
-			     "allow-variant", what,
+			     VMP_POLICY_ALLOW_VARIANT, variant,
 			     "wrapped, it would lose what that driver adds (live migration, device quirks): give it to the guest through that driver instead.",
 			     error);
 }

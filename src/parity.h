@@ -31,5 +31,25 @@ char *vmp_pci_denylisted(const char *bdf);
  */
 GPtrArray *vmp_pci_vfio_variants(const char *bdf);
 
+/*
+ * Each refusal as the clause bind's error and warnings use ("its id
+ * 8086:37c8 is on vfio-pci's denylist", "vfio-pci variant driver
+ * mlx5_vfio_pci is made for it"), or NULL where there is none. They
+ * warn of nothing and read no config: list and doctor show them too.
+ */
+char *vmp_pci_denylist_clause(const char *bdf);
+char *vmp_pci_variant_clause(const char *bdf);
+
+/*
+ * Whether the config file's [policy] @key (VMP_POLICY_ALLOW_*) names
+ * @bdf, by address or id, in @allowed; the file's path in @path. The
+ * file is read only when a refusal is to be overridden, so a broken one
+ * fails only such a bind (or such a device's checks).
+ */
+#define VMP_POLICY_ALLOW_DENYLISTED "allow-denylisted"
+#define VMP_POLICY_ALLOW_VARIANT "allow-variant"
+gboolean vmp_pci_policy_allows(const char *bdf, const char *key,
+			       gboolean *allowed, char **path, GError **error);
+
 gboolean vmp_pci_check_parity(const char *bdf, gboolean allow_denylisted,
 			      gboolean allow_variant, GError **error);

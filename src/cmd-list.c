@@ -4,16 +4,19 @@
  * of our persistent definitions, or named in the config file; --all shows
  * every PCI function. For each: driver, IOMMU group and the group's other
  * members (they must all be given to VFIO together), whether our mdev
- * parent is registered, active mdevs and persistent definitions.
+ * parent is registered, active mdevs and persistent definitions, and why
+ * the device would be refused: the failed checks doctor explains.
  */
 #include <json-glib/json-glib.h>
 
 #include "cmd.h"
 #include "config.h"
+#include "interest.h"
 #include "join.h"
 #include "mdevdef.h"
 #include "pci.h"
 #include "vmp.h"
+#include "wrapcheck.h"
 
 typedef struct {
 	char *bdf;
@@ -26,6 +29,7 @@ typedef struct {
 	GPtrArray *active;
 	GPtrArray *defs;	/* VmpMdevDef */
 	gboolean configured;
+	GPtrArray *checks;	/* VmpWrapCheck */
 } DevInfo;
 
 static void dev_info_free(DevInfo *d)
@@ -38,6 +42,7 @@ static void dev_info_free(DevInfo *d)
 	g_clear_pointer(&d->peers, g_ptr_array_unref);
 	g_clear_pointer(&d->active, g_ptr_array_unref);
 	g_clear_pointer(&d->defs, g_ptr_array_unref);
+	g_clear_pointer(&d->checks, g_ptr_array_unref);
 	g_free(d);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(DevInfo, dev_info_free)
@@ -52,6 +57,9 @@ static DevInfo *dev_info_new(const char *bdf, const VmpConfig *config,
 	d->defs = vmp_mdev_defs_for_parent(bdf, error);
 	if (!d->defs)
 		return NULL;
+	d->checks = vmp_wrap_checks(bdf, error);
+	if (!d->checks)
+		return NULL;
 	d->id = vmp_pci_id(bdf);
 	d->driver = vmp_pci_driver(bdf);
 	d->override = vmp_pci_driver_override(bdf);
@@ -63,13 +71,6 @@ static DevInfo *dev_info_new(const char *bdf, const VmpConfig *config,
 	d->active = vmp_mdev_active_on(bdf);
 	d->configured = vmp_config_names(config, bdf, d->id);
 	return g_steal_pointer(&d);
-}
-
-static gboolean interesting(const DevInfo *d)
-{
-	return g_strcmp0(d->driver, VMP_DRIVER) == 0 ||
-	       g_strcmp0(d->override, VMP_DRIVER) == 0 ||
-	       d->defs->len > 0 || d->configured;
 }
 
 static void add_strings(JsonBuilder *b, const char *name, GPtrArray *items)
@@ -116,6 +117,19 @@ static void add_json(JsonBuilder *b, const DevInfo *d)
 	json_builder_end_array(b);
 	json_builder_set_member_name(b, "configured");
 	json_builder_add_boolean_value(b, d->configured);
+	json_builder_set_member_name(b, "refusals");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < d->checks->len; i++) {
+		VmpWrapCheck *check = g_ptr_array_index(d->checks, i);
+
+		if (check->status != VMP_WRAP_FAIL)
+			continue;
+		json_builder_begin_object(b);
+		add_nullable(b, "name", check->name);
+		add_nullable(b, "detail", check->detail);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
 	json_builder_end_object(b);
 }
 
@@ -137,38 +151,55 @@ static char *defs_text(GPtrArray *defs)
 	return g_string_free(g_steal_pointer(&s), FALSE);
 }
 
+/* The failed checks' details: why bind, the kernel or VFIO would refuse. */
+static char *refusals_text(GPtrArray *checks)
+{
+	g_autoptr(GPtrArray) details = g_ptr_array_new();
+
+	for (guint i = 0; i < checks->len; i++) {
+		VmpWrapCheck *check = g_ptr_array_index(checks, i);
+
+		if (check->status == VMP_WRAP_FAIL)
+			g_ptr_array_add(details, check->detail);
+	}
+	return details->len ? vmp_join(details, " ") : g_strdup("-");
+}
+
+/* A definition, "UUID(auto)", is 42 characters. */
+#define ROW "%-12s  %-9s  %-16s  %-15s  %-6s  %-36s  %-42s  %s\n"
+
 static void add_row(GString *out, const DevInfo *d)
 {
 	g_autofree char *peers = join(d->peers, "-");
 	g_autofree char *active = join(d->active, "-");
 	g_autofree char *defs = defs_text(d->defs);
+	g_autofree char *refused = refusals_text(d->checks);
 	g_autofree char *group = g_strdup_printf("%s%s%s", d->group ? d->group : "-",
 						 d->peers->len ? "+" : "",
 						 d->peers->len ? peers : "");
 
-	g_string_append_printf(out, "%-12s  %-9s  %-16s  %-15s  %-6s  %-36s  %s\n",
-			       d->bdf, d->id ? d->id : "-",
+	g_string_append_printf(out, ROW, d->bdf, d->id ? d->id : "-",
 			       d->driver ? d->driver : "-", group,
 			       d->registered ? "yes" : "no", active,
-			       *defs ? defs : "-");
+			       *defs ? defs : "-", refused);
 }
 
 static gboolean collect(gboolean all, GPtrArray *devs, GError **error)
 {
 	g_autoptr(VmpConfig) config = vmp_config_load(error);
-	g_autoptr(GPtrArray) bdfs = vmp_pci_list_all();
+	g_autoptr(GPtrArray) bdfs = NULL;
 
 	if (!config)
+		return FALSE;
+	bdfs = vmp_pci_list_of_interest(config, all, error);
+	if (!bdfs)
 		return FALSE;
 	for (guint i = 0; i < bdfs->len; i++) {
 		DevInfo *d = dev_info_new(g_ptr_array_index(bdfs, i), config, error);
 
 		if (!d)
 			return FALSE;
-		if (all || interesting(d))
-			g_ptr_array_add(devs, d);
-		else
-			dev_info_free(d);
+		g_ptr_array_add(devs, d);
 	}
 	return TRUE;
 }
@@ -205,9 +236,8 @@ gboolean vmp_cmd_list(VmpIo *io, int argc, char **argv, GError **error)
 		print_json(io->out, devs);
 		return TRUE;
 	}
-	g_string_append_printf(io->out, "%-12s  %-9s  %-16s  %-15s  %-6s  %-36s  %s\n",
-			       "ADDRESS", "ID", "DRIVER", "IOMMU-GROUP", "PARENT",
-			       "ACTIVE-MDEV", "DEFINITIONS");
+	g_string_append_printf(io->out, ROW, "ADDRESS", "ID", "DRIVER", "IOMMU-GROUP", "PARENT",
+			       "ACTIVE-MDEV", "DEFINITIONS", "REFUSED");
 	for (guint i = 0; i < devs->len; i++)
 		add_row(io->out, g_ptr_array_index(devs, i));
 	return TRUE;

@@ -60,6 +60,38 @@ static void test_all(void)
 	test_list("list-all.txt", "--all", NULL);
 }
 
+/*
+ * Why each device would be refused, in the words doctor uses: one named
+ * in the config file with an interface up, one on vfio-pci's denylist
+ * (and alone in its group), one whose denylisting the config lifts.
+ */
+static void test_refusals(void)
+{
+	const char *argv[] = { "list", NULL };
+	const char *json_argv[] = { "list", "--json", NULL };
+	g_autoptr(FakeSys) fs = fake_sys_new();
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree char *text = NULL;
+	g_autofree char *json = NULL;
+
+	fake_sys_add_driver(fs, "e1000");
+	fake_sys_add_driver(fs, "c6xxvf");
+	fake_sys_add_device(fs, "0000:01:00.0", "8086:100e", "e1000", "3");
+	fake_sys_add_net(fs, "0000:01:00.0", "enp1s0", TRUE);
+	fake_sys_add_device(fs, "0000:03:00.0", "8086:37c9", "c6xxvf", "5");
+	fake_sys_add_device(fs, "0000:03:00.1", "8086:37c9", "c6xxvf", "6");
+	fake_sys_file(fs, "etc/vfio-mdev-pci/vfio-mdev-pci.conf",
+		      "[devices]\naddresses=0000:01:00.0;0000:03:00.0;0000:03:00.1\n"
+		      "[policy]\nallow-denylisted=0000:03:00.1\n");
+	g_assert_cmpint(run_cmd(NULL, out, NULL, argv), ==, 0);
+	text = fake_sys_unroot(fs, out->str);
+	assert_golden("list-refusals.txt", text);
+	g_string_truncate(out, 0);
+	g_assert_cmpint(run_cmd(NULL, out, NULL, json_argv), ==, 0);
+	json = fake_sys_unroot(fs, out->str);
+	assert_golden("list-refusals.json", json);
+}
+
 static void test_broken_definition(void)
 {
 	g_autoptr(FakeSys) fs = tree();
@@ -127,6 +159,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/list/text", test_text);
 	g_test_add_func("/list/json", test_json);
 	g_test_add_func("/list/all", test_all);
+	g_test_add_func("/list/refusals", test_refusals);
 	g_test_add_func("/list/broken-definition", test_broken_definition);
 	g_test_add_func("/list/foreign-malformed", test_foreign_malformed);
 	g_test_add_func("/list/ours-malformed", test_ours_malformed);

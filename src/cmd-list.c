@@ -82,23 +82,14 @@ static void add_strings(JsonBuilder *b, const char *name, GPtrArray *items)
 	json_builder_end_array(b);
 }
 
-static void add_nullable(JsonBuilder *b, const char *name, const char *value)
-{
-	json_builder_set_member_name(b, name);
-	if (value)
-		json_builder_add_string_value(b, value);
-	else
-		json_builder_add_null_value(b);
-}
-
 static void add_json(JsonBuilder *b, const DevInfo *d)
 {
 	json_builder_begin_object(b);
-	add_nullable(b, "address", d->bdf);
-	add_nullable(b, "id", d->id);
-	add_nullable(b, "driver", d->driver);
-	add_nullable(b, "driver_override", d->override);
-	add_nullable(b, "iommu_group", d->group);
+	vmp_json_add_nullable(b, "address", d->bdf);
+	vmp_json_add_nullable(b, "id", d->id);
+	vmp_json_add_nullable(b, "driver", d->driver);
+	vmp_json_add_nullable(b, "driver_override", d->override);
+	vmp_json_add_nullable(b, "iommu_group", d->group);
 	add_strings(b, "group_peers", d->peers);
 	json_builder_set_member_name(b, "mdev_parent");
 	json_builder_add_boolean_value(b, d->registered);
@@ -109,27 +100,15 @@ static void add_json(JsonBuilder *b, const DevInfo *d)
 		VmpMdevDef *def = g_ptr_array_index(d->defs, i);
 
 		json_builder_begin_object(b);
-		add_nullable(b, "uuid", def->uuid);
-		add_nullable(b, "mdev_type", def->type);
-		add_nullable(b, "start", def->autostart ? "auto" : "manual");
+		vmp_json_add_nullable(b, "uuid", def->uuid);
+		vmp_json_add_nullable(b, "mdev_type", def->type);
+		vmp_json_add_nullable(b, "start", def->autostart ? "auto" : "manual");
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
 	json_builder_set_member_name(b, "configured");
 	json_builder_add_boolean_value(b, d->configured);
-	json_builder_set_member_name(b, "refusals");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < d->checks->len; i++) {
-		VmpWrapCheck *check = g_ptr_array_index(d->checks, i);
-
-		if (check->status != VMP_WRAP_FAIL)
-			continue;
-		json_builder_begin_object(b);
-		add_nullable(b, "name", check->name);
-		add_nullable(b, "detail", check->detail);
-		json_builder_end_object(b);
-	}
-	json_builder_end_array(b);
+	vmp_json_add_checks(b, "refusals", d->checks, TRUE);
 	json_builder_end_object(b);
 }
 

@@ -3,6 +3,7 @@
 
 #include "cmd.h"
 #include "error.h"
+#include "wrapcheck.h"
 
 const VmpCmd vmp_commands[] = {
 	{ "list", vmp_cmd_list, "List PCI devices of interest and their mdev state" },
@@ -82,4 +83,32 @@ void vmp_append_json(GString *out, JsonBuilder *b)
 	json_generator_set_pretty(gen, TRUE);
 	text = json_generator_to_data(gen, NULL);
 	g_string_append_printf(out, "%s\n", text);
+}
+
+void vmp_json_add_nullable(JsonBuilder *b, const char *name, const char *value)
+{
+	json_builder_set_member_name(b, name);
+	if (value)
+		json_builder_add_string_value(b, value);
+	else
+		json_builder_add_null_value(b);
+}
+
+void vmp_json_add_checks(JsonBuilder *b, const char *name, GPtrArray *checks,
+			 gboolean failed_only)
+{
+	json_builder_set_member_name(b, name);
+	json_builder_begin_array(b);
+	for (guint i = 0; i < checks->len; i++) {
+		VmpWrapCheck *check = g_ptr_array_index(checks, i);
+
+		if (failed_only && check->status != VMP_WRAP_FAIL)
+			continue;
+		json_builder_begin_object(b);
+		vmp_json_add_nullable(b, "name", check->name);
+		vmp_json_add_nullable(b, "status", vmp_wrap_status_name(check->status));
+		vmp_json_add_nullable(b, "detail", check->detail);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
 }

@@ -35,6 +35,15 @@ gboolean vmp_cmd_parse(const char *usage, const char *summary,
 gboolean vmp_cmd_want_args(int argc, int n, const char *usage, GError **error);
 /* Append the document built in @b to @out, pretty-printed. */
 void vmp_append_json(GString *out, JsonBuilder *b);
+/* Member @name of the object being built: @value, or null if NULL. */
+void vmp_json_add_nullable(JsonBuilder *b, const char *name, const char *value);
+/*
+ * Member @name: an array of {name, status, detail} for each check of
+ * @checks (VmpWrapCheck), or for the failed ones only: doctor's checks,
+ * list's refusals.
+ */
+void vmp_json_add_checks(JsonBuilder *b, const char *name, GPtrArray *checks,
+			 gboolean failed_only);
 /* The whole of @in as a string; more than VMP_INPUT_MAX bytes is an error. */
 #define VMP_INPUT_MAX (4u * 1024 * 1024)
 char *vmp_read_all(GInputStream *in, gsize *len, GError **error);

@@ -10,10 +10,15 @@
  * has to say to @out and returns; main() prints @out on success or the
  * error, and picks the exit status. The tests call the same handlers with
  * memory streams.
+ *
+ * @status is the exit status of a success, 0 unless the command sets it:
+ * doctor prints its findings and still exits 1 when a device cannot be
+ * wrapped, which a failure (the error printed, nothing else) cannot say.
  */
 typedef struct {
 	GInputStream *in;
 	GString *out;
+	int status;
 } VmpIo;
 
 typedef gboolean (*VmpCmdFunc)(VmpIo *io, int argc, char **argv,

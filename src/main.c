@@ -57,5 +57,5 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fwrite(out->str, 1, out->len, stdout);
-	return fflush(stdout) == 0 ? 0 : 1;
+	return fflush(stdout) == 0 ? io.status : 1;
 }

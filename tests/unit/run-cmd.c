@@ -23,7 +23,7 @@ int run_cmd(const char *input, GString *out, char **message,
 	if (message)
 		*message = NULL;
 	if (cmd->func(&io, g_strv_length(args), args, &error))
-		return 0;
+		return io.status;
 	if (message)
 		*message = g_strdup(error->message);
 	/* Nothing is printed on failure. */

@@ -7,6 +7,7 @@
 
 const VmpCmd vmp_commands[] = {
 	{ "list", vmp_cmd_list, "List PCI devices of interest and their mdev state" },
+	{ "doctor", vmp_cmd_doctor, "Explain why PCI devices can or cannot be wrapped now" },
 	{ "bind", vmp_cmd_bind, "Bind a PCI device to vfio-mdev-pci" },
 	{ "unbind", vmp_cmd_unbind, "Unbind a PCI device from vfio-mdev-pci" },
 	{ "define", vmp_cmd_define, "Define a persistent mdev on a PCI device (mdevctl)" },

@@ -65,3 +65,4 @@ gboolean vmp_cmd_hostdev_xml(VmpIo *io, int argc, char **argv, GError **error);
 gboolean vmp_cmd_nodedev_xml(VmpIo *io, int argc, char **argv, GError **error);
 gboolean vmp_cmd_validate(VmpIo *io, int argc, char **argv, GError **error);
 gboolean vmp_cmd_hook(VmpIo *io, int argc, char **argv, GError **error);
+gboolean vmp_cmd_doctor(VmpIo *io, int argc, char **argv, GError **error);

@@ -17,7 +17,7 @@ gboolean vmp_cmd_bind(VmpIo *io, int argc, char **argv, GError **error)
 		  "Bind even if vfio-pci's denylist has the device", NULL },
 		{ "allow-variant", 0, 0, G_OPTION_ARG_NONE, &variant,
 		  "Bind even if a vfio-pci variant driver is made for the device", NULL },
-		{ NULL }
+		{ 0 }
 	};
 	VmpBindFlags flags;
 

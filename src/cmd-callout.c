@@ -243,7 +243,7 @@ gboolean vmp_cmd_callout(VmpIo *io, int argc, char **argv, GError **error)
 		{ "state", 's', 0, G_OPTION_ARG_STRING, &a.state, "none, success, failure", "STATE" },
 		{ "uuid", 'u', 0, G_OPTION_ARG_STRING, &a.uuid, "mdev UUID", "UUID" },
 		{ "parent", 'p', 0, G_OPTION_ARG_STRING, &a.parent, "parent device", "PARENT" },
-		{ NULL }
+		{ 0 }
 	};
 
 	if (!vmp_cmd_parse(NULL, "mdevctl callout; mdevctl runs it, see vfio-mdev-pci(8).",

@@ -16,7 +16,7 @@ gboolean vmp_cmd_define(VmpIo *io, int argc, char **argv, GError **error)
 		  "UUID of the mdev (default: a new random one)", "UUID" },
 		{ "auto", 'a', 0, G_OPTION_ARG_NONE, &autostart,
 		  "Start the mdev at boot", NULL },
-		{ NULL }
+		{ 0 }
 	};
 
 	if (!vmp_cmd_parse("BDF", "Define a persistent vfio-mdev-pci-type1 mdev on BDF with mdevctl and print its UUID.",

@@ -193,7 +193,7 @@ gboolean vmp_cmd_doctor(VmpIo *io, int argc, char **argv, GError **error)
 	gboolean json = FALSE;
 	const GOptionEntry entries[] = {
 		{ "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
-		{ NULL }
+		{ 0 }
 	};
 
 	if (!vmp_cmd_parse("[BDF]", "Explain why PCI device BDF (or each device list shows) can or cannot be wrapped now.",

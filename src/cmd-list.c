@@ -203,7 +203,7 @@ gboolean vmp_cmd_list(VmpIo *io, int argc, char **argv, GError **error)
 	const GOptionEntry entries[] = {
 		{ "json", 'j', 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
 		{ "all", 'a', 0, G_OPTION_ARG_NONE, &all, "List every PCI function", NULL },
-		{ NULL }
+		{ 0 }
 	};
 
 	if (!vmp_cmd_parse(NULL, "List PCI devices of interest and their mdev state.",

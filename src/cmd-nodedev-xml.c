@@ -22,7 +22,7 @@ gboolean vmp_cmd_nodedev_xml(VmpIo *io, int argc, char **argv, GError **error)
 	const GOptionEntry entries[] = {
 		{ "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid,
 		  "UUID of the mdev (default: a new random one)", "UUID" },
-		{ NULL }
+		{ 0 }
 	};
 
 	if (!vmp_cmd_parse("BDF", "Print node device XML for an mdev on BDF, for virsh nodedev-define.",

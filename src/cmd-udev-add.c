@@ -39,7 +39,7 @@ gboolean vmp_cmd_udev_add(VmpIo *io, int argc, char **argv, GError **error)
 	const GOptionEntry entries[] = {
 		{ "check", 'c', 0, G_OPTION_ARG_NONE, &check,
 		  "Only print VFIO_MDEV_PCI_WANTED=1 if the device is ours", NULL },
-		{ NULL }
+		{ 0 }
 	};
 
 	if (!vmp_cmd_parse("BDF", "Bind BDF to vfio-mdev-pci if it has an auto-start definition or is named in the config file.",

@@ -11,7 +11,7 @@ gboolean vmp_cmd_unbind(VmpIo *io, int argc, char **argv, GError **error)
 	const GOptionEntry entries[] = {
 		{ "restore", 'r', 0, G_OPTION_ARG_NONE, &restore,
 		  "Give the device back to its original driver", NULL },
-		{ NULL }
+		{ 0 }
 	};
 
 	(void)io;

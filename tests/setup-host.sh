@@ -9,10 +9,12 @@
 set -eu
 
 # Host packages: the build (meson from backports: we use meson.options),
-# the unit tests (umockdev), image building (mmdebstrap), the VM harness
+# the unit tests (umockdev; clang and libFuzzer for the fuzz targets,
+# tests/fuzz), image building (mmdebstrap), the VM harness
 # (QEMU, socat) and the benchmark plots (gnuplot).
 base_pkgs="gcc make pkg-config ninja-build libglib2.0-dev libudev-dev
 libjson-glib-dev libxml2-dev libxml2-utils umockdev libumockdev-dev
+clang libclang-rt-dev
 mmdebstrap e2fsprogs busybox-static cpio socat util-linux
 shellcheck gnuplot-nox jq xz-utils zstd qemu-utils"
 backports_pkgs="qemu-system-x86 qemu-utils meson"

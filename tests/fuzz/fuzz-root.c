@@ -37,11 +37,14 @@ static void drop_text(const char *text)
 /*
  * Runs write files (the input itself, the hook's record), and GLib fsyncs
  * a file it replaces: on tmpfs that costs nothing, on a disk it would
- * dominate each run.
+ * dominate each run. So /dev/shm unless $TMPDIR says where (run.sh gives
+ * a folder it removes, as a crash leaves the root behind).
  */
 static const char *tmp_dir(void)
 {
-	if (g_file_test("/dev/shm", G_FILE_TEST_IS_DIR) && access("/dev/shm", W_OK) == 0)
+	const char *env = g_getenv("TMPDIR");
+
+	if ((!env || !*env) && access("/dev/shm", W_OK) == 0)
 		return "/dev/shm";
 	return g_get_tmp_dir();
 }

@@ -96,6 +96,14 @@ build)
 	;;
 esac
 
+# The targets' roots, on tmpfs where there is one (fuzz-root.c); a
+# crash leaves its root behind.
+shm=/dev/shm
+[ -d "$shm" ] && [ -w "$shm" ] || shm=$out
+TMPDIR=$(mktemp -d "$shm/vmp-fuzz-run.XXXXXX") || exit 1
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
+
 mkdir -p "$out/artifacts"
 for t in $targets; do
 	n=$((n + 1))

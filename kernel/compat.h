@@ -36,17 +36,16 @@
 #endif
 
 /*
- * Module-wide knobs of vfio-pci-core, shared with vfio-pci: set them only
- * when asked to, so that loading this module leaves vfio-pci's alone.
+ * Whether vfio-pci-core takes nointxmask, disable_vga and disable_idle_d3
+ * per device.  Before that they were module-wide, set by
+ * vfio_pci_core_set_params() and shared with vfio-pci.
  */
-static inline void vmp_compat_set_global_params(bool nointxmask,
-						bool disable_vga,
-						bool disable_idle_d3)
+static inline bool vmp_compat_has_device_params(void)
 {
-#ifdef HAVE_VFIO_PCI_CORE_SET_PARAMS
-	if (nointxmask || disable_vga || disable_idle_d3)
-		vfio_pci_core_set_params(nointxmask, disable_vga,
-					 disable_idle_d3);
+#ifdef HAVE_VFIO_PCI_CORE_DEVICE_PARAMS
+	return true;
+#else
+	return false;
 #endif
 }
 

@@ -47,20 +47,10 @@ test_compile() {
 	fi
 }
 
-# vfio_pci_core_set_params(): module-wide knobs, from "vfio/pci: Split the
-# pci_driver code out of vfio_pci_core.c" (5.15) until they became per
-# device (below); 6.12 has it, 7.2 does not.
-test_compile HAVE_VFIO_PCI_CORE_SET_PARAMS <<'EOF'
-#include <linux/vfio_pci_core.h>
-void conftest(void);
-void conftest(void)
-{
-	vfio_pci_core_set_params(false, false, false);
-}
-EOF
-
 # Per-device nointxmask/disable_vga/disable_idle_d3 in struct
-# vfio_pci_core_device, replacing vfio_pci_core_set_params(); 7.2 has them.
+# vfio_pci_core_device, replacing the module-wide ones of
+# vfio_pci_core_set_params(), which vfio-pci shares; 7.2 has them, 6.12
+# does not.
 test_compile HAVE_VFIO_PCI_CORE_DEVICE_PARAMS <<'EOF'
 #include <linux/vfio_pci_core.h>
 void conftest(struct vfio_pci_core_device *vdev);

@@ -187,12 +187,28 @@ static void __init vmp_add_ids(void)
 	}
 }
 
+/*
+ * Where vfio-pci-core keeps these knobs module-wide, setting ours would
+ * change every vfio-pci device too: refuse, and name vfio-pci's, which
+ * apply to both drivers' devices there.
+ */
+static int __init vmp_check_params(void)
+{
+	if (!nointxmask && !disable_vga && !disable_idle_d3)
+		return 0;
+	if (vmp_compat_has_device_params())
+		return 0;
+	pr_err("nointxmask, disable_vga and disable_idle_d3 are shared with vfio-pci on this kernel: set vfio_pci's, which apply to this module's devices too\n");
+	return -EINVAL;
+}
+
 static int __init vmp_init(void)
 {
 	int ret;
 
-	vmp_compat_set_global_params(nointxmask, vmp_param_disable_vga(),
-				     disable_idle_d3);
+	ret = vmp_check_params();
+	if (ret)
+		return ret;
 
 	ret = vmp_mdev_driver_register();
 	if (ret)

@@ -29,6 +29,10 @@ static bool disable_idle_d3;
 module_param(disable_idle_d3, bool, 0444);
 MODULE_PARM_DESC(disable_idle_d3, "Disable using the PCI D3 low power state for idle, unused devices (as vfio-pci's)");
 
+static bool disable_denylist;
+module_param(disable_denylist, bool, 0444);
+MODULE_PARM_DESC(disable_denylist, "Disable use of device denylist (as vfio-pci's). Disabling the denylist allows binding to devices with known errata that may lead to exploitable stability or security issues when accessed by untrusted users.");
+
 bool vmp_param_nointxmask(void)
 {
 	return nointxmask;
@@ -112,11 +116,46 @@ static const struct pci_device_id vmp_pci_table[] = {
 };
 MODULE_DEVICE_TABLE(pci, vmp_pci_table);
 
+/*
+ * vfio-pci's denylist (drivers/vfio/pci/vfio_pci.c, not exported): devices
+ * with errata that make them unsafe in untrusted hands.
+ */
+static const struct pci_device_id vmp_denylist[] = {
+	{ PCI_VDEVICE(INTEL, PCI_DEVICE_ID_INTEL_QAT_C3XXX) },
+	{ PCI_VDEVICE(INTEL, PCI_DEVICE_ID_INTEL_QAT_C3XXX_VF) },
+	{ PCI_VDEVICE(INTEL, PCI_DEVICE_ID_INTEL_QAT_C62X) },
+	{ PCI_VDEVICE(INTEL, PCI_DEVICE_ID_INTEL_QAT_C62X_VF) },
+	{ PCI_VDEVICE(INTEL, PCI_DEVICE_ID_INTEL_QAT_DH895XCC) },
+	{ PCI_VDEVICE(INTEL, PCI_DEVICE_ID_INTEL_QAT_DH895XCC_VF) },
+	{ PCI_VDEVICE(INTEL, 0x0b25) },	/* DSA on Sapphire Rapids */
+	{ PCI_VDEVICE(INTEL, 0x0cfe) },	/* IAX on Sapphire Rapids */
+	{}
+};
+
+static bool vmp_is_denylisted(struct pci_dev *pdev)
+{
+	if (!pci_match_id(vmp_denylist, pdev))
+		return false;
+
+	if (disable_denylist) {
+		pci_warn(pdev, "device denylist disabled - allowing device %04x:%04x\n",
+			 pdev->vendor, pdev->device);
+		return false;
+	}
+
+	pci_warn(pdev, "%04x:%04x is in vfio-pci's device denylist, not wrapped (disable_denylist=1 overrides)\n",
+		 pdev->vendor, pdev->device);
+	return true;
+}
+
 static int vmp_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct iommu_group *group;
 
 	if (pdev->hdr_type != PCI_HEADER_TYPE_NORMAL)
+		return -EINVAL;
+
+	if (vmp_is_denylisted(pdev))
 		return -EINVAL;
 
 	/* As vfio-pci: the VFs might be in use, and we cannot track them. */

@@ -6,6 +6,9 @@
 
 #include <linux/atomic.h>
 #include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/kmemleak.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/vfio.h>
@@ -33,47 +36,67 @@ struct vmp_parent *vmp_parent_find(struct pci_dev *pdev)
 	return xa_load(&vmp_parents, vmp_parent_index(pdev));
 }
 
+/* How long an mdev create waits for the PCI device lock before failing. */
+#define VMP_LOCK_TIMEOUT (10 * HZ)
+
 /**
- * vmp_parent_lock - take the PCI device lock unless the parent is going away
+ * vmp_parent_lock - take the PCI device lock unless it cannot come
  * @parent: the parent
+ * @can_fail: the caller may give up after VMP_LOCK_TIMEOUT (an mdev
+ *	create may, a remove may not)
  *
  * The mdev probe and remove callbacks run with the mdev parent's unreg_sem
- * held for read, and vfio-pci-core wants the PCI device lock around
- * (un)registration. Unbinding the parent holds the PCI device lock and
- * then takes unreg_sem for write in mdev_unregister_parent(), so a plain
- * device_lock() here would deadlock against it. Instead, try until the
- * lock is ours or the parent's remove has started; from then on the
- * thread removing the parent holds the lock and waits for us, so nothing
- * else can run under it.
+ * held for read and the mdev's own device lock held by the driver core,
+ * and vfio-pci-core wants the PCI device lock around (un)registration.
+ * Two holders of that lock wait for us, so a plain device_lock() here
+ * would deadlock:
  *
- * Return: true with the PCI device lock held, false if the parent's
- * remove has started.
+ * - the parent's unbind, which holds it and takes unreg_sem for write in
+ *   mdev_unregister_parent(); once @parent->removing is set, that thread
+ *   holds the lock for us and nothing else can run under it;
+ * - device_shutdown(), which holds it (as the mdev's parent) and waits for
+ *   the mdev's device lock.
+ *
+ * So try until the lock is ours, or one of those has started.
+ *
+ * Return: 0 with the PCI device lock held; -ENODEV once the parent's
+ * remove has started, -ESHUTDOWN once the system is going down, -EBUSY
+ * after VMP_LOCK_TIMEOUT when @can_fail; without the lock in each case.
  */
-bool vmp_parent_lock(struct vmp_parent *parent)
+int vmp_parent_lock(struct vmp_parent *parent, bool can_fail)
 {
+	unsigned long timeout = jiffies + VMP_LOCK_TIMEOUT;
+
 	while (!device_trylock(&parent->pdev->dev)) {
 		if (READ_ONCE(parent->removing))
-			return false;
+			return -ENODEV;
+		if (system_state > SYSTEM_RUNNING)
+			return -ESHUTDOWN;
+		if (can_fail && time_after(jiffies, timeout))
+			return -EBUSY;
 		usleep_range(500, 1000);
 	}
-	return true;
+	return 0;
 }
 
+/*
+ * The last reference may be dropped by a release callback that the
+ * driver core runs after module exit has started (a kobject release,
+ * delayed by CONFIG_DEBUG_KOBJECT_RELEASE).  Module exit waits for the
+ * count to reach zero and then for an RCU grace period, so the thread
+ * that woke it has left the read-side section below -- the last thing
+ * each caller does in this module -- before the module text goes.
+ */
 static void vmp_parent_uncount(void)
 {
 	if (atomic_dec_and_test(&vmp_nr_parents))
 		wake_up_var(&vmp_nr_parents);
 }
 
-static void vmp_parent_free(struct vmp_parent *parent)
-{
-	kfree(parent);
-	vmp_parent_uncount();
-}
-
 static void vmp_parent_release(struct kref *ref)
 {
-	vmp_parent_free(container_of(ref, struct vmp_parent, ref));
+	kfree(container_of(ref, struct vmp_parent, ref));
+	vmp_parent_uncount();
 }
 
 void vmp_parent_get(struct vmp_parent *parent)
@@ -83,7 +106,9 @@ void vmp_parent_get(struct vmp_parent *parent)
 
 void vmp_parent_put(struct vmp_parent *parent)
 {
+	rcu_read_lock();
 	kref_put(&parent->ref, vmp_parent_release);
+	rcu_read_unlock();
 }
 
 /*
@@ -198,26 +223,29 @@ int vmp_parent_register(struct pci_dev *pdev)
 
 	/* Nothing can drop the type's last reference before this. */
 	ret = vmp_type_hook_release(parent);
-	if (ret)
-		goto out_unregister_parent;
+	if (ret) {
+		mdev_unregister_parent(&parent->mdev_parent);
+		goto out_erase_parent;
+	}
 	return 0;
-
-out_unregister_parent:
-	/*
-	 * The type's release, still the mdev core's, may run later and
-	 * needs the struct: leave it allocated, and uncounted.
-	 */
-	mdev_unregister_parent(&parent->mdev_parent);
-	xa_erase(&vmp_parents, vmp_parent_index(pdev));
-	pci_set_drvdata(pdev, NULL);
-	vmp_parent_uncount();
-	return ret;
 
 out_erase_parent:
 	pci_set_drvdata(pdev, NULL);
 	xa_erase(&vmp_parents, vmp_parent_index(pdev));
+	if (parent->type.kobj.state_initialized) {
+		/*
+		 * A type kobject existed (mdev_type_add() may also fail
+		 * after kobject_init_and_add()), and its release, still the
+		 * mdev core's, reads type->parent whenever it runs: with
+		 * CONFIG_DEBUG_KOBJECT_RELEASE seconds from now, perhaps
+		 * after module exit.  Nothing lets us observe it, so the
+		 * struct is never freed, once per such failure.
+		 */
+		kmemleak_not_leak(parent);
+		vmp_parent_uncount();
+		return ret;
+	}
 out_free_parent:
-	/* No type kobject exists when mdev_register_parent() fails. */
 	vmp_parent_put(parent);
 	return ret;
 }
@@ -249,7 +277,10 @@ void vmp_mdev_driver_unregister(void)
 	mdev_unregister_driver(&vmp_mdev_driver);
 	/*
 	 * Every parent is unregistered by now; wait for the type kobject
-	 * and vfio device releases, which run code of this module.
+	 * and vfio device releases, which run code of this module, and for
+	 * the thread that dropped the last reference to leave it (see
+	 * vmp_parent_release()).
 	 */
 	wait_var_event(&vmp_nr_parents, !atomic_read(&vmp_nr_parents));
+	synchronize_rcu();
 }

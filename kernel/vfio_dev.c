@@ -183,8 +183,11 @@ int vmp_vfio_create(struct mdev_device *mdev)
 	if (ret)
 		goto out_put_vdev;
 
-	if (!vmp_parent_lock(parent)) {
-		ret = -ENODEV;
+	ret = vmp_parent_lock(parent, true);
+	if (ret) {
+		if (ret == -EBUSY)
+			pci_warn(pdev, "device lock busy, mdev %s not created; try again\n",
+				 dev_name(&mdev->dev));
 		goto out_unlink_group;
 	}
 
@@ -230,8 +233,11 @@ void vmp_vfio_remove(struct mdev_device *mdev)
 	struct pci_dev *pdev = parent->pdev;
 	bool locked;
 
-	/* Unlocked only while the parent's remove holds the lock for us. */
-	locked = vmp_parent_lock(parent);
+	/*
+	 * Unlocked only while the parent's remove holds the lock for us, or
+	 * the system shuts down.
+	 */
+	locked = !vmp_parent_lock(parent, false);
 	vfio_pci_core_unregister_device(&vcore->core);
 	WRITE_ONCE(parent->core, NULL);
 	pci_set_drvdata(pdev, parent);

@@ -75,7 +75,7 @@ void vmp_parent_unregister(struct pci_dev *pdev);
 struct vmp_parent *vmp_parent_find(struct pci_dev *pdev);
 void vmp_parent_get(struct vmp_parent *parent);
 void vmp_parent_put(struct vmp_parent *parent);
-bool vmp_parent_lock(struct vmp_parent *parent);
+int vmp_parent_lock(struct vmp_parent *parent, bool can_fail);
 int vmp_mdev_driver_register(void);
 void vmp_mdev_driver_unregister(void);
 

@@ -3,9 +3,10 @@
 # keeps nointxmask, disable_vga and disable_idle_d3 module-wide (6.12:
 # vfio_pci_core_set_params(), which vfio-pci calls at load), setting ours
 # is refused with a message that names vfio-pci's; where they are per
-# device (7.2) ours are accepted.  Loading ours without knobs leaves
-# vfio-pci's disable_idle_d3=1 in force: an idle device on vfio-pci stays
-# runtime-active, where without that knob it suspends.
+# device (7.2) ours are accepted; /proc/kallsyms tells which kernel this
+# is.  Loading ours without knobs leaves vfio-pci's disable_idle_d3=1 in
+# force: an idle device on vfio-pci stays runtime-active, where without
+# that knob it suspends.
 . "$(dirname "$0")/../guest/lib.sh"
 
 nic=$(pci_find 8086:100e | sed -n 2p)
@@ -28,6 +29,8 @@ diag "vfio-pci device under test: e1000 $nic"
 check "$nic starts on e1000" driver_is "$nic" e1000
 check "vfio-pci and ours unloaded" unload_vfio_pci
 
+# /proc/kallsyms lists a module's symbols only while it is loaded.
+check "vfio-pci-core loaded alone" modprobe vfio_pci_core
 if grep -qw vfio_pci_core_set_params /proc/kallsyms; then
 	diag "this kernel's vfio-pci-core keeps the knobs module-wide"
 	check_fails "our disable_idle_d3=1 refused, naming vfio_pci's" \

@@ -77,6 +77,29 @@ guint vmp_spawn_default_timeout_ms(void)
 	return vmp_limit_ms("VFIO_MDEV_PCI_HELPER_TIMEOUT", VMP_SPAWN_TIMEOUT_S);
 }
 
+/*
+ * g_spawn_check_wait_status() would say the same, but it is GLib 2.70
+ * and we build against 2.68 (RHEL 9).
+ */
+static gboolean check_exit(GSubprocess *proc, const char *cmdline,
+			   GError **error)
+{
+	if (g_subprocess_get_if_exited(proc)) {
+		int code = g_subprocess_get_exit_status(proc);
+
+		if (code == 0)
+			return TRUE;
+		g_set_error(error, VMP_ERROR, VMP_ERROR_FAILED,
+			    "'%s' failed: Child process exited with code %d",
+			    cmdline, code);
+		return FALSE;
+	}
+	g_set_error(error, VMP_ERROR, VMP_ERROR_FAILED,
+		    "'%s' failed: Child process killed by signal %d",
+		    cmdline, g_subprocess_get_term_sig(proc));
+	return FALSE;
+}
+
 gboolean vmp_spawn_timeout(const char * const *argv, guint timeout_ms,
 			   GError **error)
 {
@@ -99,11 +122,7 @@ gboolean vmp_spawn_timeout(const char * const *argv, guint timeout_ms,
 			    cmdline, timeout_ms / 1000.0);
 		return FALSE;
 	}
-	if (!g_spawn_check_wait_status(g_subprocess_get_status(proc), error)) {
-		g_prefix_error(error, "'%s' failed: ", cmdline);
-		return FALSE;
-	}
-	return TRUE;
+	return check_exit(proc, cmdline, error);
 }
 
 gboolean vmp_spawn(const char * const *argv, GError **error)

@@ -1,22 +1,18 @@
 #!/bin/bash
-# kernel-build.sh debug|l2: build (once) and print the cache directory of
-# one of the suite's own kernels, from Debian 13's linux-source-6.12:
+# kernel-build.sh debug: build (once) and print the cache directory of
+# the suite's own kernel, from Debian 13's linux-source-6.12: the kernel
+# tier's debug kernel, tinyconfig + kernel/tiny.config +
+# kernel/tier.config + kernel/debug.config (KASAN, lockdep, kmemleak,
+# DEBUG_KOBJECT_RELEASE, ...), packaged with `make bindeb-pkg`:
+# lib/kernel.sh unpacks the linux-image .deb (the kernel and its modules)
+# and the linux-headers .deb (to build our module against) as it does
+# Debian's own packages.  The directory holds linux-image-*.deb and
+# linux-headers-*.deb.
 #
-#   debug  the kernel tier's debug kernel: tinyconfig + kernel/tiny.config
-#          + kernel/tier.config + kernel/debug.config (KASAN, lockdep,
-#          kmemleak, DEBUG_KOBJECT_RELEASE, ...), packaged with
-#          `make bindeb-pkg`: lib/kernel.sh unpacks the linux-image .deb
-#          (the kernel and its modules) and the linux-headers .deb (to
-#          build our module against) as it does Debian's own packages.
-#          The directory holds linux-image-*.deb, linux-headers-*.deb.
-#   l2     the L2 kernel of the libvirt-domain scenario: tinyconfig +
-#          kernel/tiny.config, `make bzImage`.  The directory holds
-#          bzImage.
-#
-# Both start from tinyconfig, not a distribution's or defconfig's
-# configuration: on the first CI run (two cores) every option is compile
-# time, and the debug kernel's KASAN instrumentation doubles it.  Each
-# directory also holds config, kernel-release and build-seconds.  It is
+# It starts from tinyconfig, not a distribution's or defconfig's
+# configuration: on the first CI run (two cores) every compiled file
+# costs about a second of a core.  The directory also holds config,
+# kernel-release and build-seconds.  It is
 # keyed by a hash of this script, the flavour's fragments and the
 # linux-source package version, and built in a temporary directory
 # renamed on success.  The build runs in the Debian 13 tool chroot of
@@ -28,8 +24,7 @@ set -euo pipefail
 flavour=${1:-}
 case $flavour in
 debug) fragments=(tiny tier debug) ;;
-l2) fragments=(tiny) ;;
-*) die "usage: kernel-build.sh debug|l2" ;;
+*) die "usage: kernel-build.sh debug" ;;
 esac
 fragment_files=()
 for f in "${fragments[@]}"; do
@@ -120,22 +115,15 @@ done || true)
 
 start=$SECONDS
 jobs=$(nproc)
-case $flavour in
-debug) target=bindeb-pkg ;;
-l2) target=bzImage ;;
-esac
-run_with_progress "building the $flavour kernel (make -j$jobs $target)" "$tmp/build.log" \
-	in_chroot sh -c "cd $obj && make -j$jobs $target \
+run_with_progress "building the $flavour kernel (make -j$jobs bindeb-pkg)" "$tmp/build.log" \
+	in_chroot sh -c "cd $obj && make -j$jobs bindeb-pkg \
 		KDEB_PKGVERSION=1 KBUILD_BUILD_TIMESTAMP=vfio-mdev-pci \
 		KBUILD_BUILD_USER=vmtest KBUILD_BUILD_HOST=vmtest \
 		DPKG_FLAGS=-d"
 echo $((SECONDS - start)) >"$tmp/build-seconds"
 
-case $flavour in
 # bindeb-pkg writes the packages next to the object tree.
-debug) cp "$build"/linux-image-*.deb "$build"/linux-headers-*.deb "$tmp/" ;;
-l2) cp "$build/obj/arch/x86/boot/bzImage" "$tmp/bzImage" ;;
-esac
+cp "$build"/linux-image-*.deb "$build"/linux-headers-*.deb "$tmp/"
 cp "$build/obj/.config" "$tmp/config"
 in_chroot make -s -C "$obj" kernelrelease >"$tmp/kernel-release"
 gzip -9 "$tmp/build.log"

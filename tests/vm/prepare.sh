@@ -1,18 +1,17 @@
 #!/bin/bash
 # prepare.sh [--no-debug]: build (once; cached by their inputs) what the
 # VM and build suites use: the trixie and sid images (image.sh) and the
-# L2 and debug kernels (kernel-build.sh, one after the other, in the
-# Debian 13 tool chroot that checkpatch uses too), side by side: the
-# image builds mostly wait on the network while a kernel build keeps
-# both cores busy.  TAP, one result per
-# artefact with the seconds it took (about 0 when cached).
+# debug kernel (kernel-build.sh, in the Debian 13 tool chroot that
+# checkpatch uses too), side by side: the image builds mostly wait on the
+# network while the kernel build keeps both cores busy.  TAP, one result
+# per artefact with the seconds it took (about 0 when cached).
 set -uo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
 debug=1
 [ "${1:-}" != --no-debug ] || debug=
 
-jobs=(image-trixie image-sid l2-kernel)
+jobs=(image-trixie image-sid)
 [ -z "$debug" ] || jobs+=(debug-kernel)
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT

@@ -84,8 +84,6 @@ if [ -n "$suite" ]; then
 	image=$(dirname "$K_ROOT")
 	say "building the project in the $suite root"
 	project_build "$src" "$out/prebuilt"
-	# The L2 kernel of libvirt-domain's running domains.
-	cp "$("$VM_DIR/kernel-build.sh" l2)/bzImage" "$out/prebuilt/l2-bzImage"
 	: >"$out/install"
 	# A copy-on-write overlay keeps the cached image pristine and
 	# survives guest reboots (QEMU runs with -no-reboot and is started

@@ -24,16 +24,24 @@ check "virsh destroy" $VIRSH destroy dom1
 check "group released" wait_for 20 "$VFIO_CLIENT" group-status "$group"
 dom_stop dom1
 
-# Hot-plug needs a guest that answers: an L2 Linux (the suite's tiny L2
+# Hot-plug needs a guest that answers: an L2 Linux (this guest's Debian
 # kernel with a busybox initramfs) that runs, rather than a paused QEMU.
+# Its boot took 213 s alone and is given seven times that: three guests
+# on two cores on a machine 1.5 times slower (budget.txt).
 check "L2 Linux kernel and initramfs" l2_linux_prepare
 check "start a running domain with no hostdev" dom_start dom2 no
 console=$(dom_console dom2)
 i=0
 fail=
-if ! wait_for 900 grep -q L2-READY "$console"; then
-	fail="L2 Linux did not boot within 900 s"
-fi
+l2_start=$(date +%s)
+# Polled every 2 s, not wait_for's 0.2 s: each poll is a process started
+# on the vCPU thread that also runs L2.
+until grep -q L2-READY "$console" 2>/dev/null; do
+	[ $(($(date +%s) - l2_start)) -lt 1500 ] ||
+		{ fail="L2 Linux did not boot within 1500 s"; break; }
+	sleep 2
+done
+diag "L2 Linux booted in $(($(date +%s) - l2_start)) s"
 check "its L2 Linux is up" test -z "$fail"
 pid=$(qemu_pid dom2)
 base=$(vfio_fds "$pid")

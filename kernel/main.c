@@ -52,7 +52,7 @@ bool vmp_param_disable_idle_d3(void)
  * PCI error handlers and PM callbacks read drvdata as a vfio-pci-core
  * device, which it is only while an mdev exists: forward only then.
  * Error handlers run under the PCI device lock, like every change of
- * parent->core.
+ * parent->core (docs/kernel-locking.md).
  */
 static pci_ers_result_t vmp_pci_error_detected(struct pci_dev *pdev,
 					       pci_channel_state_t state)

@@ -57,7 +57,8 @@ struct vmp_parent *vmp_parent_find(struct pci_dev *pdev)
  * - device_shutdown(), which holds it (as the mdev's parent) and waits for
  *   the mdev's device lock.
  *
- * So try until the lock is ours, or one of those has started.
+ * So try until the lock is ours, or one of those has started
+ * (docs/kernel-locking.md has the whole order).
  *
  * Return: 0 with the PCI device lock held; -ENODEV once the parent's
  * remove has started, -ESHUTDOWN once the system is going down, -EBUSY
@@ -254,6 +255,8 @@ void vmp_parent_unregister(struct pci_dev *pdev)
 {
 	struct vmp_parent *parent = vmp_parent_find(pdev);
 
+	/* Remove: held for the mdev removals below (vmp_parent_lock()). */
+	device_lock_assert(&pdev->dev);
 	/* Lets an mdev remove waiting in vmp_parent_lock() go on. */
 	WRITE_ONCE(parent->removing, true);
 	mdev_unregister_parent(&parent->mdev_parent);

@@ -164,6 +164,8 @@ int vmp_vfio_create(struct mdev_device *mdev)
 	struct vmp_core *vcore;
 	int ret;
 
+	/* The mdev probe: the driver core holds it, and unreg_sem is ours. */
+	device_lock_assert(&mdev->dev);
 	vcore = vfio_alloc_device(vmp_core, core.vdev, &pdev->dev,
 				  &vmp_vfio_ops);
 	if (IS_ERR(vcore))
@@ -233,6 +235,7 @@ void vmp_vfio_remove(struct mdev_device *mdev)
 	struct pci_dev *pdev = parent->pdev;
 	bool locked;
 
+	device_lock_assert(&mdev->dev);
 	/*
 	 * Unlocked only while the parent's remove holds the lock for us, or
 	 * the system shuts down.

@@ -7,6 +7,9 @@
  * registers a vfio-pci-core device whose device is the parent pci_dev
  * itself, so it joins the parent's real IOMMU group and gets vfio-pci's
  * complete behaviour (vfio_dev.c).
+ *
+ * The locks, their order and who keeps each object alive:
+ * docs/kernel-locking.md in the source tree.
  */
 #ifndef VMP_VFIO_MDEV_PCI_H
 #define VMP_VFIO_MDEV_PCI_H

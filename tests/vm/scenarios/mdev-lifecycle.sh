@@ -31,12 +31,13 @@ check "wrap $edu" wrap "$edu"
 u1=$(new_uuid)
 check "create" mdev_create "$edu" "$u1"
 check "device works" works "$u1"
-check_fails "second create on the same parent fails" "" mdev_create "$edu" "$(new_uuid)"
+# The mdev core's errors: EUSERS (no instance left), EEXIST, EINVAL.
+check_fails "second create on the same parent fails" "Too many users" mdev_create "$edu" "$(new_uuid)"
 check "available_instances stays 0" test "$(mdev_attr "$edu" available_instances)" = 0
 check "wrap a second parent $other" wrap "$other"
-check_fails "duplicate UUID fails" "" mdev_create "$other" "$u1"
-check_fails "malformed UUID fails" "" mdev_create "$other" "not-a-uuid"
-check_fails "UUID with trailing junk fails" "" mdev_create "$other" "$u1-x"
+check_fails "duplicate UUID fails" "File exists" mdev_create "$other" "$u1"
+check_fails "malformed UUID fails" "Invalid argument" mdev_create "$other" "not-a-uuid"
+check_fails "UUID with trailing junk fails" "Invalid argument" mdev_create "$other" "$u1-x"
 check "second parent still free" test "$(mdev_attr "$other" available_instances)" = 1
 check "first mdev still works" works "$u1"
 

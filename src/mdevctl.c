@@ -3,16 +3,18 @@
 
 #include "mdevctl.h"
 #include "pci.h"
+#include "seams.h"
 #include "spawn.h"
 
 gboolean vmp_mdevctl(GError **error, ...)
 {
 	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+	const char *name = vmp_seam(VMP_SEAM_MDEVCTL);
 	char *program;
 	const char *arg;
 	va_list ap;
 
-	program = vmp_find_program("VFIO_MDEV_PCI_MDEVCTL", "mdevctl",
+	program = vmp_find_program(name ? name : "mdevctl",
 				   "install the mdevctl package", error);
 	if (!program)
 		return FALSE;

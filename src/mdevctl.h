@@ -4,7 +4,7 @@
 #include <glib.h>
 
 /*
- * Run mdevctl ($VFIO_MDEV_PCI_MDEVCTL, else "mdevctl" in PATH) with the
+ * Run mdevctl (in PATH; in the tests, their seam: seams.h) with the
  * arguments given, NULL-terminated. We never write mdevctl's files
  * ourselves: mdevctl runs the callouts (ours and others') around every
  * change.

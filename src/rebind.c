@@ -10,6 +10,7 @@
 #include "pci.h"
 #include "rebind.h"
 #include "root.h"
+#include "seams.h"
 #include "spawn.h"
 #include "sysfs.h"
 #include "vmp.h"
@@ -107,18 +108,13 @@ static gboolean unbind_current(const char *bdf, GError **error)
 
 static gboolean load_module(GError **error)
 {
-	const char *cmd = g_getenv("VFIO_MDEV_PCI_MODPROBE");
-	g_auto(GStrv) argv = NULL;
+	const char *modprobe = vmp_seam(VMP_SEAM_MODPROBE);
+	const char *argv[] = { modprobe ? modprobe : "modprobe", VMP_MODULE,
+			       NULL };
 
 	if (vmp_pci_driver_loaded(VMP_DRIVER))
 		return TRUE;
-	if (cmd && *cmd) {
-		if (!g_shell_parse_argv(cmd, NULL, &argv, error))
-			return FALSE;
-	} else {
-		argv = g_strdupv((char *[]){ "modprobe", VMP_MODULE, NULL });
-	}
-	if (!vmp_spawn((const char * const *)argv, error))
+	if (!vmp_spawn(argv, error))
 		return FALSE;
 	if (vmp_pci_driver_loaded(VMP_DRIVER))
 		return TRUE;

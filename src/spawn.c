@@ -130,17 +130,12 @@ gboolean vmp_spawn(const char * const *argv, GError **error)
 	return vmp_spawn_timeout(argv, vmp_spawn_default_timeout_ms(), error);
 }
 
-char *vmp_find_program(const char *env, const char *fallback, const char *hint,
-		       GError **error)
+char *vmp_find_program(const char *name, const char *hint, GError **error)
 {
-	const char *name = g_getenv(env);
-	char *path;
+	char *path = g_find_program_in_path(name);
 
-	if (!name || !*name)
-		name = fallback;
-	path = g_find_program_in_path(name);
 	if (!path)
 		g_set_error(error, VMP_ERROR, VMP_ERROR_NOT_FOUND,
-			    "'%s' was not found (%s, or set %s).", name, hint, env);
+			    "'%s' was not found in PATH (%s).", name, hint);
 	return path;
 }

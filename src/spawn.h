@@ -22,6 +22,5 @@ gboolean vmp_spawn_timeout(const char * const *argv, guint timeout_ms,
 /* The same with the default time limit. */
 gboolean vmp_spawn(const char * const *argv, GError **error);
 
-/* The program named by environment variable @env, else @fallback, in PATH. */
-char *vmp_find_program(const char *env, const char *fallback, const char *hint,
-		       GError **error);
+/* @name's path, as exec would find it; @hint says how to install it. */
+char *vmp_find_program(const char *name, const char *hint, GError **error);

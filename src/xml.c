@@ -2,6 +2,7 @@
 #include <libxml/xmlsave.h>
 
 #include "error.h"
+#include "seams.h"
 #include "xml.h"
 
 /* libxml2 2.12 made the structured error handler's argument const. */
@@ -131,9 +132,9 @@ GPtrArray *vmp_xml_strings(xmlDoc *doc, const char *xpath, GError **error)
 
 const char *vmp_schema_dir(void)
 {
-	const char *dir = g_getenv("VFIO_MDEV_PCI_SCHEMADIR");
+	const char *dir = vmp_seam(VMP_SEAM_SCHEMADIR);
 
-	return dir && *dir ? dir : VMP_SCHEMADIR;
+	return dir ? dir : VMP_SCHEMADIR;
 }
 
 static xmlRelaxNG *load_schema(const char *path, GError **error)

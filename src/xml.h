@@ -32,7 +32,7 @@ void vmp_xml_append(GString *out, xmlDoc *doc);
 /* Attribute values selected by @xpath (an expression ending in /@attr). */
 GPtrArray *vmp_xml_strings(xmlDoc *doc, const char *xpath, GError **error);
 
-/* Schema directory: $VFIO_MDEV_PCI_SCHEMADIR, else the installed one. */
+/* The installed schema directory (the tests' one in tests: seams.h). */
 const char *vmp_schema_dir(void);
 /* Validate @doc against the schema for its root element. */
 gboolean vmp_xml_validate(xmlDoc *doc, const char *what, GError **error);

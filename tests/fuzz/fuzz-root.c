@@ -59,7 +59,7 @@ const char *fuzz_root(void)
 		abort();
 	}
 	atexit(remove_root);
-	g_setenv("VFIO_MDEV_PCI_ROOT", root, TRUE);
+	g_setenv("VFIO_MDEV_PCI_TEST_ROOT", root, TRUE);
 	/* vmp_warn() on every foreign definition would flood the log. */
 	g_set_printerr_handler(drop_text);
 	return root;

@@ -11,7 +11,7 @@
  * reaches them, through files under its root and through a subcommand's
  * standard input, so that the size limits and error paths around them
  * are fuzzed too. The root is a private temporary tree
- * ($VFIO_MDEV_PCI_ROOT), removed at exit.
+ * ($VFIO_MDEV_PCI_TEST_ROOT), removed at exit.
  */
 
 /* libFuzzer's entry point, which each target defines. */

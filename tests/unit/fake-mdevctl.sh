@@ -3,7 +3,7 @@
 # the fake sysfs as mdevctl would ("start" creates the mdev, "stop" removes
 # it). FAKE_MDEVCTL_FAIL=1 makes "start" fail.
 set -eu
-root=${VFIO_MDEV_PCI_ROOT:?}
+root=${VFIO_MDEV_PCI_TEST_ROOT:?}
 echo "$*" >>"$root/mdevctl.log"
 cmd=$1
 shift

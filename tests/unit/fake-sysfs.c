@@ -35,6 +35,17 @@ void fake_sys_file(FakeSys *fs, const char *rel, const char *contents)
 	g_assert_true(g_file_set_contents(path, contents, -1, NULL));
 }
 
+char *fake_sys_program(FakeSys *fs, const char *name, const char *script)
+{
+	g_autofree char *rel = g_strdup_printf("test-bin/%s", name);
+	g_autofree char *body = g_strdup_printf("#!/bin/sh\n%s\n", script);
+	char *path = at(fs, rel);
+
+	fake_sys_file(fs, rel, body);
+	g_assert_cmpint(g_chmod(path, 0755), ==, 0);
+	return path;
+}
+
 static void mkdir_rel(FakeSys *fs, const char *rel)
 {
 	g_autofree char *path = at(fs, rel);
@@ -326,9 +337,9 @@ FakeSys *fake_sys_new(void)
 	fake_sys_file(fs, "sys/bus/pci/drivers_probe", "");
 	fake_sys_file(fs, "proc/self/mountinfo", "");
 	fake_sys_file(fs, "proc/swaps", "Filename\tType\tSize\tUsed\tPriority\n");
-	g_setenv("VFIO_MDEV_PCI_ROOT", fs->root, TRUE);
+	g_setenv("VFIO_MDEV_PCI_TEST_ROOT", fs->root, TRUE);
 	/* The module is "loaded" unless a test removes the driver directory. */
-	g_setenv("VFIO_MDEV_PCI_MODPROBE", "true", TRUE);
+	g_setenv("VFIO_MDEV_PCI_TEST_MODPROBE", "true", TRUE);
 	vmp_sysfs_set_writer(kernel_model, fs);
 	return fs;
 }
@@ -348,7 +359,7 @@ void fake_sys_free(FakeSys *fs)
 	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", fs->root);
 
 	vmp_sysfs_set_writer(NULL, NULL);
-	g_unsetenv("VFIO_MDEV_PCI_ROOT");
+	g_unsetenv("VFIO_MDEV_PCI_TEST_ROOT");
 	if (!g_getenv("VMP_TEST_KEEP"))
 		g_assert_cmpint(system(cmd), ==, 0);
 	g_hash_table_unref(fs->native);

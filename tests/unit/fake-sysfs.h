@@ -4,7 +4,7 @@
 #include <glib.h>
 
 /*
- * A fake root for the tool (VFIO_MDEV_PCI_ROOT) with a small model of the
+ * A fake root for the tool (VFIO_MDEV_PCI_TEST_ROOT) with a small model of the
  * kernel's PCI core behind it, in the spirit of libvirt's virpcimock: the
  * tool's sysfs writes (driver_override, unbind, drivers_probe) go to the
  * model through the writer hook in sysfs.h, and the model moves the
@@ -25,6 +25,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(FakeSys, fake_sys_free)
 const char *fake_sys_root(FakeSys *fs);
 /* Create @rel (relative to the root) with @contents, and its parents. */
 void fake_sys_file(FakeSys *fs, const char *rel, const char *contents);
+/* An executable shell @script in the fake tree, for a program seam; its path. */
+char *fake_sys_program(FakeSys *fs, const char *name, const char *script);
 void fake_sys_add_driver(FakeSys *fs, const char *driver);
 /* A PCI function; @native is the driver the kernel would pick (or NULL). */
 void fake_sys_add_device(FakeSys *fs, const char *bdf, const char *id,

@@ -143,7 +143,7 @@ static void test_module_missing(void)
 {
 	g_autoptr(FakeSys) fs = fake_sys_new();
 	g_autoptr(GError) error = NULL;
-	g_autofree char *cmd = NULL;
+	g_autofree char *modprobe = NULL;
 
 	fake_sys_add_driver(fs, "e1000");
 	fake_sys_add_device(fs, NIC, "8086:100e", "e1000", "7");
@@ -152,9 +152,10 @@ static void test_module_missing(void)
 	g_assert_cmpstr(fake_sys_writes(fs), ==, "");
 	g_clear_error(&error);
 	/* A "modprobe" that registers the driver. */
-	cmd = g_strdup_printf("mkdir -p %s/sys/bus/pci/drivers/vfio-mdev-pci",
-			      fake_sys_root(fs));
-	g_setenv("VFIO_MDEV_PCI_MODPROBE", cmd, TRUE);
+	modprobe = fake_sys_program(fs, "modprobe",
+				    "test \"$1\" = vfio_mdev_pci &&\n"
+				    "mkdir -p \"$VFIO_MDEV_PCI_TEST_ROOT/sys/bus/pci/drivers/vfio-mdev-pci\"");
+	g_setenv("VFIO_MDEV_PCI_TEST_MODPROBE", modprobe, TRUE);
 	g_assert_true(vmp_bind(NIC, 0, &error));
 	g_assert_no_error(error);
 }
@@ -164,16 +165,20 @@ static void test_modprobe_hangs(void)
 {
 	g_autoptr(FakeSys) fs = fake_sys_new();
 	g_autoptr(GError) error = NULL;
+	g_autofree char *modprobe = NULL;
+	g_autofree char *expected = NULL;
 
 	fake_sys_add_driver(fs, "e1000");
 	fake_sys_add_device(fs, NIC, "8086:100e", "e1000", "7");
-	g_setenv("VFIO_MDEV_PCI_MODPROBE", "sleep 5", TRUE);
+	modprobe = fake_sys_program(fs, "modprobe", "exec sleep 5");
+	g_setenv("VFIO_MDEV_PCI_TEST_MODPROBE", modprobe, TRUE);
 	g_setenv("VFIO_MDEV_PCI_HELPER_TIMEOUT", "1", TRUE);
 	g_assert_false(vmp_bind(NIC, 0, &error));
 	g_unsetenv("VFIO_MDEV_PCI_HELPER_TIMEOUT");
 	g_assert_nonnull(error);
-	g_assert_cmpstr(error->message, ==,
-			"'sleep 5' did not finish within 1 s and was killed (helper timeout, see VFIO_MDEV_PCI_HELPER_TIMEOUT).");
+	expected = g_strdup_printf("'%s vfio_mdev_pci' did not finish within 1 s and was killed (helper timeout, see VFIO_MDEV_PCI_HELPER_TIMEOUT).",
+				   modprobe);
+	g_assert_cmpstr(error->message, ==, expected);
 	g_assert_cmpstr(fake_sys_writes(fs), ==, "");
 	assert_driver(fs, NIC, "e1000");
 }

@@ -159,12 +159,12 @@ static void test_mdevctl_missing(void)
 	g_autoptr(FakeSys) fs = fake_sys_new_nic();
 	g_autoptr(GString) out = g_string_new(NULL);
 	g_autofree char *message = NULL;
-	g_autofree char *saved = g_strdup(g_getenv("VFIO_MDEV_PCI_MDEVCTL"));
+	g_autofree char *saved = g_strdup(g_getenv("VFIO_MDEV_PCI_TEST_MDEVCTL"));
 
 	fake_sys_define(fs, NIC, UUID1, TYPE, TRUE);
-	g_setenv("VFIO_MDEV_PCI_MDEVCTL", "/nonexistent/mdevctl", TRUE);
+	g_setenv("VFIO_MDEV_PCI_TEST_MDEVCTL", "/nonexistent/mdevctl", TRUE);
 	g_assert_cmpint(run2("start-parent", NIC, NULL, out, &message), ==, 1);
-	g_setenv("VFIO_MDEV_PCI_MDEVCTL", saved, TRUE);
+	g_setenv("VFIO_MDEV_PCI_TEST_MDEVCTL", saved, TRUE);
 	g_assert_nonnull(strstr(message, "install the mdevctl package"));
 }
 

@@ -146,9 +146,9 @@ static void setup(Fixture *f, gconstpointer data)
 	group_member(f, "3", NIC);
 	group_member(f, "3", NIC2);
 	group_member(f, "4", OURS);
-	g_setenv("VFIO_MDEV_PCI_ROOT", f->root, TRUE);
+	g_setenv("VFIO_MDEV_PCI_TEST_ROOT", f->root, TRUE);
 	/* Never the host's modprobe; the driver directory is there anyway. */
-	g_setenv("VFIO_MDEV_PCI_MODPROBE", "false", TRUE);
+	g_setenv("VFIO_MDEV_PCI_TEST_MODPROBE", "false", TRUE);
 	vmp_sysfs_set_writer(recorder, f);
 }
 
@@ -156,7 +156,7 @@ static void teardown(Fixture *f, gconstpointer data)
 {
 	(void)data;
 	vmp_sysfs_set_writer(NULL, NULL);
-	g_unsetenv("VFIO_MDEV_PCI_ROOT");
+	g_unsetenv("VFIO_MDEV_PCI_TEST_ROOT");
 	g_string_free(f->writes, TRUE);
 	g_free(f->root);
 	/* The testbed removes its directory. */

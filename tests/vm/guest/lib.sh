@@ -3,7 +3,7 @@
 # survives reboots: it lives in /var/lib/vmtest/NAME/.
 VMTEST_SRC=/mnt/src
 VMTEST_OUT=/mnt/out
-VFIO_CLIENT=/usr/libexec/vfio-mdev-pci/vfio-client
+VFIO_CLIENT=/usr/libexec/installed-tests/vfio-mdev-pci/vfio-client
 # Settings given to the host's run.sh with --env arrive exported by
 # guest/run.sh, which runs every scenario.
 T_NAME=$(basename "$0" .sh)

@@ -146,11 +146,11 @@ kernel_initramfs() {
 	local outfile=$1 ko=$2 client=$3 stage rel=$K_RELEASE
 	stage=$(mktemp -d "$K_ROOT/tmp/vmp-initramfs.XXXXXX")
 	local s=/tmp/${stage##*/}
-	mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,run,mnt/src,mnt/out,boot,var/lib,usr/libexec/vfio-mdev-pci}
+	mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,run,mnt/src,mnt/out,boot,var/lib,usr/libexec/installed-tests/vfio-mdev-pci}
 	mkdir -p "$stage/lib/modules/$rel/updates"
 	cp "$ko" "$stage/lib/modules/$rel/updates/"
 	cp /bin/busybox "$stage/bin/busybox"
-	cp "$client" "$stage/usr/libexec/vfio-mdev-pci/vfio-client"
+	cp "$client" "$stage/usr/libexec/installed-tests/vfio-mdev-pci/vfio-client"
 	cp "$K_CONFIG" "$stage/boot/"
 	cp "$VM_DIR/guest/kernel-init" "$stage/init"
 	chmod 755 "$stage/init"

@@ -6,14 +6,16 @@
 # module, which the guest puts where DKMS would.
 
 # project_build SRC OUTDIR: configure and compile the exported tree SRC
-# in K_ROOT (once per tree and root: build_once); OUTDIR gets project.tar
-# (the source and build directories, at the absolute paths meson
-# recorded, which the guest extracts at /), vfio_mdev_pci.ko for
-# K_RELEASE, depmod.tar and the build logs.
+# in K_ROOT (once per tree, root and recipe: build_once); OUTDIR gets
+# project.tar (the source and build directories, at the absolute paths
+# meson recorded, which the guest extracts at /), vfio_mdev_pci.ko for
+# K_RELEASE, depmod.tar and the build logs.  The build installs the VFIO
+# test client too (-Dinstalled_tests=true): the scenarios run it.
 project_build() {
 	local key
 	key=$({ (cd "$1" && find . -type f -print0 | sort -z |
 		xargs -0 sha256sum) || date +%s.%N
+		declare -f project_build_in
 		echo "$K_ROOT $K_RELEASE"; } | sha256sum | cut -c1-16)
 	build_once project "$key" "$2" project_build_in "$1"
 }
@@ -26,7 +28,8 @@ project_build_in() {
 	# shellcheck disable=SC2016 # expanded inside the chroot
 	in_root "$K_ROOT" sh -euc '
 		meson setup "$1/build" "$1/src" --prefix=/usr --sysconfdir=/etc \
-			--localstatedir=/var -Dvm_tests=disabled -Dtests=disabled
+			--localstatedir=/var -Dvm_tests=disabled -Dtests=disabled \
+			-Dinstalled_tests=true
 		meson compile -C "$1/build"
 	' sh "$s" >"$out/project-build.log" 2>&1 || rc=$?
 	if [ $rc = 0 ]; then

@@ -142,7 +142,8 @@ static gboolean give_back(const char *bdf, GError **error)
 		if (has_auto)
 			return TRUE;
 	}
-	driver = vmp_pci_driver(bdf);
+	if (!vmp_pci_get_driver(bdf, &driver, error))
+		return FALSE;
 	active = vmp_mdev_active_on(bdf);
 	if (g_strcmp0(driver, VMP_DRIVER) != 0 || active->len > 0 ||
 	    vmp_pending_any(bdf))
@@ -153,9 +154,10 @@ static gboolean give_back(const char *bdf, GError **error)
 /* Bind the parent, and record the start in flight for post start. */
 static gboolean pre_start(const CalloutArgs *a, GError **error)
 {
-	g_autofree char *before = vmp_pci_driver(a->parent);
+	g_autofree char *before = NULL;
 
-	if (!vmp_bind(a->parent, 0, error))
+	if (!vmp_pci_get_driver(a->parent, &before, error) ||
+	    !vmp_bind(a->parent, 0, error))
 		return FALSE;
 	return vmp_pending_add(a->parent, a->uuid,
 			       g_strcmp0(before, VMP_DRIVER) != 0, error);

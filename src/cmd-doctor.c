@@ -37,12 +37,15 @@ static void diagnosis_free(Diagnosis *d)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Diagnosis, diagnosis_free)
 
-static void check_driver(const char *bdf, const char *driver, GPtrArray *checks)
+static gboolean check_driver(const char *bdf, const char *driver,
+			     GPtrArray *checks, GError **error)
 {
-	g_autofree char *override = vmp_pci_driver_override(bdf);
+	g_autofree char *override = NULL;
 	g_autofree char *original = vmp_remembered_driver(bdf);
 	g_autofree char *pinned = NULL;
 
+	if (!vmp_pci_get_driver_override(bdf, &override, error))
+		return FALSE;
 	if (override && g_strcmp0(override, driver) != 0)
 		pinned = g_strdup_printf(" Its driver_override is %s.", override);
 	if (!driver)
@@ -59,6 +62,7 @@ static void check_driver(const char *bdf, const char *driver, GPtrArray *checks)
 	else
 		vmp_wrap_check_add(checks, "driver", VMP_WRAP_OK, "Wrapped (on %s).",
 				   VMP_DRIVER);
+	return TRUE;
 }
 
 /* Our definitions of @bdf and its active mdevs, defined or not. */
@@ -119,16 +123,21 @@ static void check_mdevctl_rule(GPtrArray *checks)
 static Diagnosis *diagnose(const char *bdf, GError **error)
 {
 	g_autoptr(Diagnosis) d = g_new0(Diagnosis, 1);
-	g_autofree char *driver = vmp_pci_driver(bdf);
-	g_autoptr(GPtrArray) wrap = vmp_wrap_checks(bdf, error);
-	gboolean wrapped = g_strcmp0(driver, VMP_DRIVER) == 0;
+	g_autofree char *driver = NULL;
+	g_autoptr(GPtrArray) wrap = NULL;
+	gboolean wrapped;
 	const VmpWrapCheck *failed;
 
+	if (!vmp_pci_get_driver(bdf, &driver, error))
+		return NULL;
+	wrapped = g_strcmp0(driver, VMP_DRIVER) == 0;
+	wrap = vmp_wrap_checks(bdf, error);
 	if (!wrap)
 		return NULL;
 	d->bdf = g_strdup(bdf);
 	d->checks = g_ptr_array_new_with_free_func((GDestroyNotify)vmp_wrap_check_free);
-	check_driver(bdf, driver, d->checks);
+	if (!check_driver(bdf, driver, d->checks, error))
+		return NULL;
 	g_ptr_array_extend_and_steal(d->checks, g_steal_pointer(&wrap));
 	if (!check_mdevs(bdf, d->checks, error))
 		return NULL;

@@ -61,9 +61,10 @@ static DevInfo *dev_info_new(const char *bdf, const VmpConfig *config,
 	if (!d->checks)
 		return NULL;
 	d->id = vmp_pci_id(bdf);
-	d->driver = vmp_pci_driver(bdf);
-	d->override = vmp_pci_driver_override(bdf);
-	d->group = vmp_pci_iommu_group(bdf);
+	if (!vmp_pci_get_driver(bdf, &d->driver, error) ||
+	    !vmp_pci_get_driver_override(bdf, &d->override, error) ||
+	    !vmp_pci_get_iommu_group(bdf, &d->group, error))
+		return NULL;
 	d->peers = vmp_pci_group_members(d->group);
 	if (g_ptr_array_find_with_equal_func(d->peers, bdf, g_str_equal, &idx))
 		g_ptr_array_remove_index(d->peers, idx);

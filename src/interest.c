@@ -7,11 +7,15 @@
 static gboolean of_interest(const char *bdf, const VmpConfig *config,
 			    gboolean *interesting, GError **error)
 {
-	g_autofree char *driver = vmp_pci_driver(bdf);
-	g_autofree char *override = vmp_pci_driver_override(bdf);
+	g_autofree char *driver = NULL;
+	g_autofree char *override = NULL;
 	g_autofree char *id = vmp_pci_id(bdf);
-	g_autoptr(GPtrArray) defs = vmp_mdev_defs_for_parent(bdf, error);
+	g_autoptr(GPtrArray) defs = NULL;
 
+	if (!vmp_pci_get_driver(bdf, &driver, error) ||
+	    !vmp_pci_get_driver_override(bdf, &override, error))
+		return FALSE;
+	defs = vmp_mdev_defs_for_parent(bdf, error);
 	if (!defs)
 		return FALSE;
 	*interesting = g_strcmp0(driver, VMP_DRIVER) == 0 ||

@@ -24,11 +24,10 @@ static gboolean is_pid(const char *name)
 	return *name != '\0';
 }
 
-/* The nodes that give access to @bdf through VFIO. */
-static GPtrArray *vfio_nodes(const char *bdf)
+/* The nodes that give access to @bdf, in IOMMU group @group, through VFIO. */
+static GPtrArray *vfio_nodes(const char *bdf, const char *group)
 {
 	GPtrArray *nodes = g_ptr_array_new_with_free_func(g_free);
-	g_autofree char *group = vmp_pci_iommu_group(bdf);
 	g_autofree char *cdev_dir = vmp_pci_path(bdf, "vfio-dev");
 	g_autoptr(GPtrArray) cdevs = vmp_sysfs_list_dir(cdev_dir);
 
@@ -77,18 +76,30 @@ static void check_process(const char *pid, GPtrArray *nodes, GPtrArray *uses)
 
 void vmp_inuse_vfio(const char *bdf, GPtrArray *uses)
 {
-	g_autofree char *driver = vmp_pci_driver(bdf);
+	g_autoptr(GError) error = NULL;
+	g_autofree char *driver = NULL;
+	g_autofree char *group = NULL;
 	g_autofree char *proc = vmp_path("proc");
 	g_autoptr(GPtrArray) nodes = NULL;
 	g_autoptr(GPtrArray) pids = NULL;
 
+	if (!vmp_pci_get_driver(bdf, &driver, &error))
+		goto unknown;
 	if (!driver || !g_str_has_prefix(driver, "vfio"))
 		return;
-	nodes = vfio_nodes(bdf);
+	if (!vmp_pci_get_iommu_group(bdf, &group, &error))
+		goto unknown;
+	nodes = vfio_nodes(bdf, group);
 	if (nodes->len == 0)
 		return;
 	/* Descriptors of processes we may not read are not seen. */
 	pids = vmp_sysfs_list_dir_valid(proc, is_pid);
 	for (guint i = 0; i < pids->len; i++)
 		check_process(g_ptr_array_index(pids, i), nodes, uses);
+	return;
+
+unknown:
+	/* What cannot be read cannot be ruled out. */
+	g_ptr_array_add(uses, g_strdup_printf("A VFIO user cannot be ruled out: %s",
+					      error->message));
 }

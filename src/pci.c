@@ -65,29 +65,39 @@ GPtrArray *vmp_pci_class_members(const char *bdf, const char *class)
 	return below;
 }
 
-char *vmp_pci_driver(const char *bdf)
+gboolean vmp_pci_get_driver(const char *bdf, char **out, GError **error)
 {
 	g_autofree char *path = vmp_pci_path(bdf, "driver");
 
-	return vmp_sysfs_link_name(path);
+	return vmp_sysfs_get_link_name(path, out, error);
 }
 
-char *vmp_pci_driver_override(const char *bdf)
+gboolean vmp_pci_get_driver_override(const char *bdf, char **out,
+				     GError **error)
 {
 	g_autofree char *path = vmp_pci_path(bdf, "driver_override");
-	g_autofree char *value = vmp_sysfs_read(path, NULL);
+	g_autoptr(GError) local = NULL;
+	g_autofree char *value = vmp_sysfs_read(path, &local);
 
+	*out = NULL;
+	/* Kernels before 3.16 have no such file: nothing is set there. */
+	if (!value && !g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+		g_propagate_prefixed_error(error, g_steal_pointer(&local),
+					   "Could not read the driver_override of PCI device %s: ",
+					   bdf);
+		return FALSE;
+	}
 	/* The kernel shows an unset override as "(null)". */
-	if (!value || !*value || g_str_equal(value, "(null)"))
-		return NULL;
-	return g_steal_pointer(&value);
+	if (value && *value && !g_str_equal(value, "(null)"))
+		*out = g_steal_pointer(&value);
+	return TRUE;
 }
 
-char *vmp_pci_iommu_group(const char *bdf)
+gboolean vmp_pci_get_iommu_group(const char *bdf, char **out, GError **error)
 {
 	g_autofree char *path = vmp_pci_path(bdf, "iommu_group");
 
-	return vmp_sysfs_link_name(path);
+	return vmp_sysfs_get_link_name(path, out, error);
 }
 
 GPtrArray *vmp_pci_group_members(const char *group)

@@ -18,9 +18,16 @@ GPtrArray *vmp_pci_list_all(void);
  */
 GPtrArray *vmp_pci_class_members(const char *bdf, const char *class);
 
-char *vmp_pci_driver(const char *bdf);		/* NULL: no driver */
-char *vmp_pci_driver_override(const char *bdf);	/* NULL: none set */
-char *vmp_pci_iommu_group(const char *bdf);	/* NULL: no IOMMU */
+/*
+ * The lookups that decide what to rebind tell "none" from "could not be
+ * read", as libvirt's do: TRUE with *@out NULL where the device has no
+ * driver, no driver_override set, or no IOMMU group; FALSE with @error set
+ * where sysfs could not be read.  *@out is always set.
+ */
+gboolean vmp_pci_get_driver(const char *bdf, char **out, GError **error);
+gboolean vmp_pci_get_driver_override(const char *bdf, char **out,
+				     GError **error);
+gboolean vmp_pci_get_iommu_group(const char *bdf, char **out, GError **error);
 GPtrArray *vmp_pci_group_members(const char *group);
 /* "8086:100e" from the vendor and device files, or NULL. */
 char *vmp_pci_id(const char *bdf);

@@ -37,18 +37,18 @@ char *vmp_remembered_override(const char *bdf)
 }
 
 /*
- * Remember @driver and the device's driver_override (driverctl's pin to
- * vfio-pci, say) unless something is remembered already; TRUE in
- * @created if we did. The override goes first: a driver record without
- * it would restore "no override".
+ * Remember @driver and the device's driver_override @override
+ * (driverctl's pin to vfio-pci, say) unless something is remembered
+ * already; TRUE in @created if we did. The override goes first: a driver
+ * record without it would restore "no override".
  */
 static gboolean remember_driver(const char *bdf, const char *driver,
-				gboolean *created, GError **error)
+				const char *override, gboolean *created,
+				GError **error)
 {
 	g_autofree char *path = record_path(bdf, "driver");
 	g_autofree char *ovr_path = record_path(bdf, "override");
 	g_autofree char *dir = g_path_get_dirname(path);
-	g_autofree char *override = vmp_pci_driver_override(bdf);
 
 	*created = FALSE;
 	if (g_file_test(path, G_FILE_TEST_EXISTS))
@@ -60,7 +60,7 @@ static gboolean remember_driver(const char *bdf, const char *driver,
 	}
 	/* Our own override is no one's to restore. */
 	if (g_strcmp0(override, VMP_DRIVER) == 0)
-		g_clear_pointer(&override, g_free);
+		override = NULL;
 	if (!g_file_set_contents(ovr_path, override ? override : "", -1, error) ||
 	    !g_file_set_contents(path, driver ? driver : "", -1, error)) {
 		g_unlink(ovr_path);
@@ -97,9 +97,11 @@ static gboolean write_bus(const char *leaf, const char *bdf, GError **error)
 /* Detach @bdf from whatever driver it has; fine if it has none. */
 static gboolean unbind_current(const char *bdf, GError **error)
 {
-	g_autofree char *driver = vmp_pci_driver(bdf);
+	g_autofree char *driver = NULL;
 	g_autofree char *path = NULL;
 
+	if (!vmp_pci_get_driver(bdf, &driver, error))
+		return FALSE;
 	if (!driver)
 		return TRUE;
 	path = vmp_path("sys/bus/pci/drivers/%s/unbind", driver);
@@ -145,19 +147,21 @@ static gboolean check_bindable(const char *bdf, VmpBindFlags flags,
 /*
  * Put things back after a failed bind: the old override, and the old
  * driver if the device is now driverless. Best effort: the caller reports
- * the original failure, which is what the user needs to see.
+ * the original failure, which is what the user needs to see.  A driver
+ * that cannot be read is taken as ours to unbind, and its absence as a
+ * reason to probe: both are harmless where they are wrong.
  */
 static void rollback(const char *bdf, const char *old_override,
 		     gboolean created_record)
 {
-	g_autofree char *now = vmp_pci_driver(bdf);
+	g_autofree char *now = NULL;
 	g_autofree char *after = NULL;
 
 	write_attr(bdf, "driver_override", old_override ? old_override : "\n", NULL);
-	if (g_strcmp0(now, VMP_DRIVER) == 0)
+	if (!vmp_pci_get_driver(bdf, &now, NULL) ||
+	    g_strcmp0(now, VMP_DRIVER) == 0)
 		unbind_current(bdf, NULL);
-	after = vmp_pci_driver(bdf);
-	if (!after)
+	if (!vmp_pci_get_driver(bdf, &after, NULL) || !after)
 		write_bus("drivers_probe", bdf, NULL);
 	if (created_record)
 		forget_driver(bdf);
@@ -172,9 +176,9 @@ static gboolean rebind_to_us(const char *bdf, const char *old_driver,
 		return FALSE;
 	if (old_driver && !unbind_current(bdf, error))
 		return FALSE;
-	if (!write_bus("drivers_probe", bdf, error))
+	if (!write_bus("drivers_probe", bdf, error) ||
+	    !vmp_pci_get_driver(bdf, &now, error))
 		return FALSE;
-	now = vmp_pci_driver(bdf);
 	if (g_strcmp0(now, VMP_DRIVER) == 0)
 		return TRUE;
 	g_set_error(error, VMP_ERROR, VMP_ERROR_FAILED,
@@ -195,14 +199,16 @@ gboolean vmp_bind(const char *bdf, VmpBindFlags flags, GError **error)
 	lock = vmp_lock(bdf, error);
 	if (!lock)
 		return FALSE;
-	driver = vmp_pci_driver(bdf);
+	if (!vmp_pci_get_driver(bdf, &driver, error))
+		return FALSE;
 	if (g_strcmp0(driver, VMP_DRIVER) == 0)
 		return TRUE;
 	if (!check_bindable(bdf, flags, error) || !load_module(error))
 		return FALSE;
-	if (!remember_driver(bdf, driver, &created, error))
+	/* An override that cannot be read would be lost: refuse. */
+	if (!vmp_pci_get_driver_override(bdf, &old_override, error) ||
+	    !remember_driver(bdf, driver, old_override, &created, error))
 		return FALSE;
-	old_override = vmp_pci_driver_override(bdf);
 	if (!rebind_to_us(bdf, driver, error)) {
 		rollback(bdf, old_override, created);
 		g_prefix_error(error, "Could not bind %s to %s: ", bdf, VMP_DRIVER);
@@ -237,9 +243,9 @@ static gboolean restore(const char *bdf, GError **error)
 	g_autofree char *wanted = vmp_remembered_driver(bdf);
 	g_autofree char *now = NULL;
 
-	if (!write_bus("drivers_probe", bdf, error))
+	if (!write_bus("drivers_probe", bdf, error) ||
+	    !vmp_pci_get_driver(bdf, &now, error))
 		return FALSE;
-	now = vmp_pci_driver(bdf);
 	if (wanted && *wanted && g_strcmp0(now, wanted) != 0) {
 		g_set_error(error, VMP_ERROR, VMP_ERROR_FAILED,
 			    "PCI device %s did not go back to driver '%s' (its driver is now '%s').",
@@ -263,15 +269,16 @@ gboolean vmp_unbind(const char *bdf, VmpUnbindFlags flags, GError **error)
 	lock = vmp_lock(bdf, error);
 	if (!lock)
 		return FALSE;
-	driver = vmp_pci_driver(bdf);
-	if (!check_unbindable(bdf, driver, error))
+	if (!vmp_pci_get_driver(bdf, &driver, error) ||
+	    !check_unbindable(bdf, driver, error))
 		return FALSE;
 	/*
 	 * Replace our override first, or the next probe binds us again; with
 	 * the one the device had, so that a device pinned to vfio-pci goes
 	 * back to vfio-pci, not to its host driver.
 	 */
-	override = vmp_pci_driver_override(bdf);
+	if (!vmp_pci_get_driver_override(bdf, &override, error))
+		return FALSE;
 	original = vmp_remembered_override(bdf);
 	if (g_strcmp0(override, VMP_DRIVER) == 0 &&
 	    !write_attr(bdf, "driver_override", original ? original : "\n", error))

@@ -78,6 +78,23 @@ char *vmp_sysfs_link_name(const char *path)
 	return target ? g_path_get_basename(target) : NULL;
 }
 
+gboolean vmp_sysfs_get_link_name(const char *path, char **name,
+				 GError **error)
+{
+	g_autoptr(GError) local = NULL;
+	g_autofree char *target = g_file_read_link(path, &local);
+
+	*name = NULL;
+	if (target) {
+		*name = g_path_get_basename(target);
+		return TRUE;
+	}
+	if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+		return TRUE;
+	g_propagate_error(error, g_steal_pointer(&local));
+	return FALSE;
+}
+
 static int compare_names(gconstpointer a, gconstpointer b)
 {
 	return g_strcmp0(*(const char * const *)a, *(const char * const *)b);

@@ -23,6 +23,12 @@ char *vmp_sysfs_read(const char *path, GError **error);
 GStrv vmp_sysfs_read_lines(const char *path);
 /* Basename of a symlink's target, or NULL if @path is not a link. */
 char *vmp_sysfs_link_name(const char *path);
+/*
+ * The same, telling "no such link" (TRUE, *@name NULL) from a link that
+ * could not be read (FALSE, @error set).
+ */
+gboolean vmp_sysfs_get_link_name(const char *path, char **name,
+				 GError **error);
 /* Sorted names of the entries of @dir; empty if @dir does not exist. */
 GPtrArray *vmp_sysfs_list_dir(const char *dir);
 /* The same, keeping only names for which @keep returns TRUE. */

@@ -175,12 +175,16 @@ GPtrArray *vmp_wrap_checks(const char *bdf, GError **error)
 {
 	g_autoptr(GPtrArray) checks =
 		g_ptr_array_new_with_free_func((GDestroyNotify)vmp_wrap_check_free);
-	g_autofree char *driver = vmp_pci_driver(bdf);
-	g_autofree char *group = vmp_pci_iommu_group(bdf);
-	/* Bind does nothing for a wrapped device: its refusals are moot. */
-	VmpWrapStatus refused = g_strcmp0(driver, VMP_DRIVER) == 0 ?
-				VMP_WRAP_WARN : VMP_WRAP_FAIL;
+	g_autofree char *driver = NULL;
+	g_autofree char *group = NULL;
+	VmpWrapStatus refused;
 
+	if (!vmp_pci_get_driver(bdf, &driver, error) ||
+	    !vmp_pci_get_iommu_group(bdf, &group, error))
+		return NULL;
+	/* Bind does nothing for a wrapped device: its refusals are moot. */
+	refused = g_strcmp0(driver, VMP_DRIVER) == 0 ? VMP_WRAP_WARN :
+						       VMP_WRAP_FAIL;
 	check_group(bdf, group, checks);
 	check_sriov(bdf, refused, checks);
 	if (!check_parity(bdf, "denylist", vmp_pci_denylist_clause(bdf),

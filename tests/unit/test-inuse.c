@@ -4,6 +4,8 @@
  * start: each kind of use on the fake tree, refused with every use named,
  * and --force going ahead with a warning that names what it overrides.
  */
+#include <glib/gstdio.h>
+
 #include "error.h"
 #include "fake-sysfs.h"
 #include "rebind.h"
@@ -220,6 +222,19 @@ static void test_vfio_user(void)
 }
 
 /* No process has group 7 open: another group's VM is no use of ours. */
+/* On vfio-pci with an IOMMU group that cannot be read: not ruled out. */
+static void test_vfio_unknown(void)
+{
+	g_autoptr(FakeSys) fs = vfio_tree();
+	g_autofree char *group = g_build_filename(fake_sys_root(fs), "sys/bus/pci/devices",
+						  NIC, "iommu_group", NULL);
+
+	g_assert_cmpint(g_unlink(group), ==, 0);
+	fake_sys_file(fs, "sys/bus/pci/devices/" NIC "/iommu_group", "7\n");
+	assert_in_use(fs, "vfio-pci", "A VFIO user cannot be ruled out: ",
+		      NIC "/iommu_group", NULL);
+}
+
 static void test_vfio_idle(void)
 {
 	g_autoptr(FakeSys) fs = vfio_tree();
@@ -290,6 +305,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/inuse/enslaved", test_enslaved);
 	g_test_add_func("/inuse/vfio-user", test_vfio_user);
 	g_test_add_func("/inuse/vfio-idle", test_vfio_idle);
+	g_test_add_func("/inuse/vfio-unknown", test_vfio_unknown);
 	g_test_add_func("/inuse/boot-vga-0", test_boot_vga);
 	g_test_add_func("/inuse/boot-display", test_boot_display);
 	g_test_add_func("/inuse/console", test_console);

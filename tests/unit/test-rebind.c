@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* bind/unbind against the fake kernel: sequence, refusals, rollback. */
+#include <string.h>
+
+#include <glib/gstdio.h>
+
 #include "error.h"
 #include "fake-sysfs.h"
 #include "rebind.h"
@@ -183,6 +187,54 @@ static void test_modprobe_hangs(void)
 	assert_driver(fs, NIC, "e1000");
 }
 
+/* Replace @leaf of the NIC with a directory: it exists, but reads fail. */
+static void make_unreadable(FakeSys *fs, const char *leaf)
+{
+	g_autofree char *path = g_build_filename(fake_sys_root(fs), "sys/bus/pci/devices",
+						 NIC, leaf, NULL);
+
+	g_assert_cmpint(g_unlink(path), ==, 0);
+	g_assert_cmpint(g_mkdir(path, 0755), ==, 0);
+}
+
+/*
+ * A driver_override that cannot be read would be lost at give-back:
+ * bind refuses, names it, and touches nothing.
+ */
+static void test_override_unreadable(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *record = NULL;
+
+	make_unreadable(fs, "driver_override");
+	g_assert_false(vmp_bind(NIC, 0, &error));
+	g_assert_nonnull(error);
+	g_assert_true(g_str_has_prefix(error->message,
+				       "Could not read the driver_override of PCI device " NIC ": "));
+	g_assert_cmpstr(fake_sys_writes(fs), ==, "");
+	assert_driver(fs, NIC, "e1000");
+	record = g_build_filename(fake_sys_root(fs), "run/vfio-mdev-pci", NIC ".driver", NULL);
+	g_assert_false(g_file_test(record, G_FILE_TEST_EXISTS));
+}
+
+/* A driver link that cannot be read is an error, not "no driver". */
+static void test_driver_unreadable(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+	g_autoptr(GError) error = NULL;
+
+	make_unreadable(fs, "driver");
+	g_assert_false(vmp_bind(NIC, 0, &error));
+	g_assert_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+	g_assert_nonnull(strstr(error->message, NIC "/driver"));
+	g_assert_cmpstr(fake_sys_writes(fs), ==, "");
+	g_clear_error(&error);
+	g_assert_false(vmp_unbind(NIC, VMP_UNBIND_RESTORE, &error));
+	g_assert_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+	g_assert_cmpstr(fake_sys_writes(fs), ==, "");
+}
+
 static void test_bad_device(void)
 {
 	g_autoptr(FakeSys) fs = fake_sys_new_nic();
@@ -338,6 +390,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/rebind/bind/module-missing", test_module_missing);
 	g_test_add_func("/rebind/bind/modprobe-hangs", test_modprobe_hangs);
 	g_test_add_func("/rebind/bind/bad-device", test_bad_device);
+	g_test_add_func("/rebind/bind/override-unreadable", test_override_unreadable);
+	g_test_add_func("/rebind/bind/driver-unreadable", test_driver_unreadable);
 	g_test_add_func("/rebind/unbind/restore", test_unbind_restore);
 	g_test_add_func("/rebind/unbind/plain", test_unbind_plain);
 	g_test_add_func("/rebind/unbind/refused", test_unbind_refused);

@@ -49,7 +49,8 @@ static void callout_args_clear(CalloutArgs *a)
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CalloutArgs, callout_args_clear)
 
-static gboolean is(const CalloutArgs *a, const char *event, const char *action)
+static gboolean callout_is(const CalloutArgs *a, const char *event,
+			   const char *action)
 {
 	return g_strcmp0(a->event, event) == 0 && g_strcmp0(a->action, action) == 0;
 }
@@ -197,22 +198,22 @@ static gboolean act(const CalloutArgs *a, GError **error)
 
 	if (!lock)
 		return FALSE;
-	if (is(a, "pre", "start"))
+	if (callout_is(a, "pre", "start"))
 		return pre_start(a, error);
-	if (is(a, "post", "start"))
+	if (callout_is(a, "post", "start"))
 		return post_start(a, error);
 	return post_stop(a, error);
 }
 
-static gboolean handle(VmpIo *io, const CalloutArgs *a, GError **error)
+static gboolean callout_handle(VmpIo *io, const CalloutArgs *a, GError **error)
 {
 	g_autoptr(VmpMdevDef) def = NULL;
 	g_autofree char *json = NULL;
 	gsize len = 0;
 
-	if (is(a, "get", "capabilities"))
+	if (callout_is(a, "get", "capabilities"))
 		return get_capabilities(io, error);
-	if (is(a, "get", "attributes")) {
+	if (callout_is(a, "get", "attributes")) {
 		g_string_append(io->out, "[]\n");
 		return TRUE;
 	}
@@ -225,12 +226,12 @@ static gboolean handle(VmpIo *io, const CalloutArgs *a, GError **error)
 	def = vmp_mdev_def_parse(json, len, "The callout's standard input", error);
 	if (!def)
 		return FALSE;
-	if (is(a, "pre", "define") || is(a, "pre", "start")) {
+	if (callout_is(a, "pre", "define") || callout_is(a, "pre", "start")) {
 		if (!check_ours(a, def, error))
 			return FALSE;
-		return is(a, "pre", "start") ? act(a, error) : TRUE;
+		return callout_is(a, "pre", "start") ? act(a, error) : TRUE;
 	}
-	if (is(a, "post", "start") || is(a, "post", "stop"))
+	if (callout_is(a, "post", "start") || callout_is(a, "post", "stop"))
 		return act(a, error);
 	return TRUE;
 }
@@ -259,7 +260,7 @@ gboolean vmp_cmd_callout(VmpIo *io, int argc, char **argv, GError **error)
 	}
 	if (!vmp_check_uuid(a.uuid, error) || !vmp_check_bdf(a.parent, error))
 		return FALSE;
-	if (!handle(io, &a, error)) {
+	if (!callout_handle(io, &a, error)) {
 		g_prefix_error(error, "%s %s of mdev %s on %s: ", a.event, a.action,
 			       a.uuid, a.parent);
 		return FALSE;

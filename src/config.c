@@ -162,7 +162,8 @@ static gboolean is_address_or_id(const char *item)
 	return vmp_bdf_is_valid(item) || vmp_pci_id_is_valid(item);
 }
 
-static gboolean parse(GKeyFile *kf, VmpConfig *config, GError **error)
+static gboolean config_parse_keys(GKeyFile *kf, VmpConfig *config,
+				  GError **error)
 {
 	static const char form[] = "a PCI address or a vendor:device id";
 
@@ -214,7 +215,7 @@ VmpConfig *vmp_config_load(GError **error)
 	if (!text)
 		return NULL;
 	if (!g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, error) ||
-	    !check_duplicates(text, error) || !parse(kf, config, error)) {
+	    !check_duplicates(text, error) || !config_parse_keys(kf, config, error)) {
 		/* Some messages name the file already; every one must. */
 		if (!strstr((*error)->message, config->path))
 			g_prefix_error(error, "%s: ", config->path);

@@ -120,7 +120,7 @@ static void check_zfs_member(Stack *s, const char *name, const char *majmin)
 static void expand(Stack *s, const char *name, const char *base);
 
 /* Put @name on the stack above @base; FALSE if it was there already. */
-static gboolean add(Stack *s, const char *name, const char *base)
+static gboolean stack_push(Stack *s, const char *name, const char *base)
 {
 	g_autofree char *majmin = NULL;
 
@@ -157,7 +157,7 @@ static void expand(Stack *s, const char *name, const char *base)
 		const char *child = g_ptr_array_index(children, i);
 		g_autofree char *part = g_build_filename(dir, child, "partition", NULL);
 
-		if (g_file_test(part, G_FILE_TEST_EXISTS) && add(s, child, base))
+		if (g_file_test(part, G_FILE_TEST_EXISTS) && stack_push(s, child, base))
 			expand(s, child, base);
 	}
 	for (guint i = 0; i < holders->len; i++) {
@@ -169,7 +169,7 @@ static void expand(Stack *s, const char *name, const char *base)
 
 			add_use(s, name, "is held by %s", label);
 		}
-		if (add(s, holder, base))
+		if (stack_push(s, holder, base))
 			expand(s, holder, base);
 	}
 }
@@ -253,7 +253,7 @@ static void add_loops(Stack *s)
 			if (!member)
 				continue;
 			base = g_hash_table_lookup(s->base, member);
-			add(s, loop, base);
+			stack_push(s, loop, base);
 			add_use(s, loop, "is a loop device over %s", file);
 			expand(s, loop, base);
 			grew = TRUE;
@@ -308,7 +308,8 @@ void vmp_inuse_block(const char *bdf, GPtrArray *uses)
 	if (disks->len == 0)
 		return;
 	for (guint i = 0; i < disks->len; i++)
-		add(&s, g_ptr_array_index(disks, i), g_ptr_array_index(disks, i));
+		stack_push(&s, g_ptr_array_index(disks, i),
+			   g_ptr_array_index(disks, i));
 	for (guint i = 0; i < disks->len; i++)
 		expand(&s, g_ptr_array_index(disks, i), g_ptr_array_index(disks, i));
 	s.mounts = vmp_mounts_read();

@@ -12,8 +12,8 @@
 /* IFF_UP from <net/if.h>, spelt out to keep this file free of socket headers. */
 #define VMP_IFF_UP 0x1
 
-static void add(GPtrArray *uses, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void add(GPtrArray *uses, const char *fmt, ...)
+static void add_use(GPtrArray *uses, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void add_use(GPtrArray *uses, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -34,11 +34,11 @@ static void check_net(const char *bdf, GPtrArray *uses)
 		g_autofree char *master = vmp_sysfs_link_name(master_path);
 
 		if (flags && (g_ascii_strtoull(flags, NULL, 16) & VMP_IFF_UP))
-			add(uses, "Network interface '%s' is up.", ifname);
+			add_use(uses, "Network interface '%s' is up.", ifname);
 		/* A bond slave or bridge port, even while down. */
 		if (master)
-			add(uses, "Network interface '%s' is enslaved to '%s'.",
-			    ifname, master);
+			add_use(uses, "Network interface '%s' is enslaved to '%s'.",
+				ifname, master);
 	}
 }
 
@@ -59,16 +59,16 @@ static void check_console(const char *bdf, GPtrArray *uses)
 	g_autoptr(GPtrArray) fbs = vmp_pci_class_members(bdf, "graphics");
 
 	if (g_strcmp0(vga, "1") == 0)
-		add(uses, "It is the boot display (boot_vga is 1).");
+		add_use(uses, "It is the boot display (boot_vga is 1).");
 	for (guint i = 0; i < ttys->len; i++) {
 		const char *tty = g_ptr_array_index(ttys, i);
 
 		if (g_strv_contains((const char * const *)consoles, tty))
-			add(uses, "Its serial port '%s' is a system console.", tty);
+			add_use(uses, "Its serial port '%s' is a system console.", tty);
 	}
 	for (guint i = 0; i < fbs->len; i++) {
 		if (g_str_equal(g_ptr_array_index(fbs, i), "fb0"))
-			add(uses, "Its framebuffer 'fb0' shows the virtual consoles.");
+			add_use(uses, "Its framebuffer 'fb0' shows the virtual consoles.");
 	}
 }
 

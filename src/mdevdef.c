@@ -116,7 +116,8 @@ VmpMdevDef *vmp_mdev_def_parse(const char *json, gssize len, const char *what,
  * not ours to judge, and must not break "list" or our devices: skipped,
  * with a warning.
  */
-static VmpMdevDef *load(const char *parent, const char *uuid, GError **error)
+static VmpMdevDef *mdev_def_load(const char *parent, const char *uuid,
+				 GError **error)
 {
 	g_autofree char *path = vmp_path("etc/mdevctl.d/%s/%s", parent, uuid);
 	g_autoptr(VmpMdevDef) def = g_new0(VmpMdevDef, 1);
@@ -149,7 +150,7 @@ GPtrArray *vmp_mdev_defs_for_parent(const char *bdf, GError **error)
 
 	for (guint i = 0; i < uuids->len; i++) {
 		g_autoptr(GError) local = NULL;
-		VmpMdevDef *def = load(bdf, g_ptr_array_index(uuids, i), &local);
+		VmpMdevDef *def = mdev_def_load(bdf, g_ptr_array_index(uuids, i), &local);
 
 		if (local) {
 			g_propagate_error(error, g_steal_pointer(&local));
@@ -194,7 +195,7 @@ VmpMdevDef *vmp_mdev_def_find(const char *uuid, GError **error)
 
 		if (!g_file_test(path, G_FILE_TEST_EXISTS))
 			continue;
-		def = load(parent, uuid, error);
+		def = mdev_def_load(parent, uuid, error);
 		if (error && *error)
 			return NULL;
 		if (def && vmp_mdev_type_is_ours(def->type))

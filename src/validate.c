@@ -47,8 +47,8 @@ gboolean vmp_pci_id_is_valid(const char *id)
 	return matches(id, "xxxx:xxxx");
 }
 
-static gboolean check(gboolean valid, const char *value, const char *form,
-		      GError **error)
+static gboolean check_form(gboolean valid, const char *value,
+			   const char *form, GError **error)
 {
 	if (valid)
 		return TRUE;
@@ -59,22 +59,22 @@ static gboolean check(gboolean valid, const char *value, const char *form,
 
 gboolean vmp_check_bdf(const char *bdf, GError **error)
 {
-	return check(vmp_bdf_is_valid(bdf), bdf,
-		     "a PCI address of the form 0000:00:00.0 (lowercase hex, function 0-7)",
-		     error);
+	return check_form(vmp_bdf_is_valid(bdf), bdf,
+			  "a PCI address of the form 0000:00:00.0 (lowercase hex, function 0-7)",
+			  error);
 }
 
 gboolean vmp_check_uuid(const char *uuid, GError **error)
 {
-	return check(vmp_uuid_is_valid(uuid), uuid,
-		     "a UUID of the form 01234567-89ab-cdef-0123-456789abcdef (lowercase)",
-		     error);
+	return check_form(vmp_uuid_is_valid(uuid), uuid,
+			  "a UUID of the form 01234567-89ab-cdef-0123-456789abcdef (lowercase)",
+			  error);
 }
 
 gboolean vmp_check_domain_name(const char *name, GError **error)
 {
 	/* libvirt forbids '/' in names; we also refuse ".", ".." and hidden names. */
-	return check(name && *name && *name != '.' && !strchr(name, '/') &&
-		     strlen(name) < 256, name,
-		     "a domain name that can be used as a file name", error);
+	return check_form(name && *name && *name != '.' && !strchr(name, '/') &&
+			  strlen(name) < 256, name,
+			  "a domain name that can be used as a file name", error);
 }

@@ -170,7 +170,7 @@ static char *unroot(Fixture *f, const char *s)
 	return g_strjoinv("ROOT", parts);
 }
 
-static char *check(const char *bdf)
+static char *udev_add_check(const char *bdf)
 {
 	const char *argv[] = { "udev-add", "--check", bdf, NULL };
 	g_autoptr(GString) out = g_string_new(NULL);
@@ -181,7 +181,7 @@ static char *check(const char *bdf)
 
 static void assert_wanted(const char *bdf, gboolean wanted)
 {
-	g_autofree char *answer = check(bdf);
+	g_autofree char *answer = udev_add_check(bdf);
 
 	g_assert_cmpstr(answer, ==, wanted ? "VFIO_MDEV_PCI_WANTED=1\n" : "");
 }

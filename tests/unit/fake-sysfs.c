@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "fake-sysfs.h"
+#include "rm-tree.h"
 #include "sysfs.h"
 
 struct _FakeSys {
@@ -95,11 +96,10 @@ static void unbind(FakeSys *fs, const char *bdf, const char *driver)
 						   driver, bdf);
 	g_autofree char *back = at(fs, drv_rel);
 	g_autofree char *types = g_build_filename(dev, "mdev_supported_types", NULL);
-	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", types);
 
 	g_unlink(link);
 	g_unlink(back);
-	g_assert_cmpint(system(cmd), ==, 0);
+	test_rm_tree(types);
 }
 
 void fake_sys_add_device(FakeSys *fs, const char *bdf, const char *id,
@@ -356,12 +356,10 @@ FakeSys *fake_sys_new_nic(void)
 
 void fake_sys_free(FakeSys *fs)
 {
-	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", fs->root);
-
 	vmp_sysfs_set_writer(NULL, NULL);
 	g_unsetenv("VFIO_MDEV_PCI_TEST_ROOT");
 	if (!g_getenv("VMP_TEST_KEEP"))
-		g_assert_cmpint(system(cmd), ==, 0);
+		test_rm_tree(fs->root);
 	g_hash_table_unref(fs->native);
 	g_hash_table_unref(fs->refused);
 	g_string_free(fs->writes, TRUE);

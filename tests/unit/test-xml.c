@@ -25,11 +25,16 @@ static void test_hostdev(void)
 	const char *argv[] = { "hostdev-xml", UUID, NULL };
 	const char *bad[] = { "hostdev-xml", "'/><evil/>", NULL };
 	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree char *message = NULL;
 
 	g_assert_cmpint(run_cmd(NULL, out, NULL, argv), ==, 0);
 	assert_golden("hostdev.xml", out->str);
 	assert_valid_text(out->str, "hostdev-xml output");
-	g_assert_cmpint(run_cmd(NULL, out, NULL, bad), ==, 1);
+	g_string_truncate(out, 0);
+	g_assert_cmpint(run_cmd(NULL, out, &message, bad), ==, 1);
+	g_assert_cmpstr(message, ==,
+			"''/><evil/>' is not a UUID of the form 01234567-89ab-cdef-0123-456789abcdef (lowercase).");
+	g_assert_cmpstr(out->str, ==, "");
 }
 
 static void test_nodedev(void)
@@ -38,6 +43,7 @@ static void test_nodedev(void)
 	const char *random[] = { "nodedev-xml", "0000:01:00.0", NULL };
 	const char *bad[] = { "nodedev-xml", "0000:01:00.0<", NULL };
 	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree char *message = NULL;
 
 	g_assert_cmpint(run_cmd(NULL, out, NULL, argv), ==, 0);
 	assert_golden("nodedev.xml", out->str);
@@ -45,7 +51,11 @@ static void test_nodedev(void)
 	g_string_truncate(out, 0);
 	g_assert_cmpint(run_cmd(NULL, out, NULL, random), ==, 0);
 	assert_valid_text(out->str, "nodedev-xml output with a random UUID");
-	g_assert_cmpint(run_cmd(NULL, out, NULL, bad), ==, 1);
+	g_string_truncate(out, 0);
+	g_assert_cmpint(run_cmd(NULL, out, &message, bad), ==, 1);
+	g_assert_cmpstr(message, ==,
+			"'0000:01:00.0<' is not a PCI address of the form 0000:00:00.0 (lowercase hex, function 0-7).");
+	g_assert_cmpstr(out->str, ==, "");
 }
 
 static void test_schemas(void)

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Runs (from a systemd unit) when our parent registers with mdev: the
- * kernel's MDEV_STATE=registered change uevent. We start the parent's
- * auto-start definitions ourselves rather than rely on mdevctl's own udev
- * rule, which is not reliable on every distribution (see the man page).
+ * kernel's MDEV_STATE=registered change uevent. Each auto-start definition
+ * is started with "mdevctl start", so mdevctl still runs the callouts and
+ * owns its definitions.  Not "mdevctl start-parent-mdevs", which does the
+ * same loop but only logs a start that failed and still exits 0, so the
+ * unit would report success with an mdev missing.  Nor mdevctl's own udev
+ * rule, which calls mdevctl by a path that not every distribution ships
+ * it at (see the man page).
  */
 #include "cmd.h"
 #include "error.h"

@@ -1,10 +1,12 @@
 #!/bin/sh
 # mdevctl start/stop of a manual definition: the callout binds the parent
 # to vfio-mdev-pci on start and gives it back to its original driver
-# (e1000) on stop.
+# (e1000) on stop, and on a start that fails after it bound the parent.
 . "$(dirname "$0")/../guest/lib.sh"
 
 nic=$(pci_find 8086:100e | sed -n 1p)
+nic2=$(pci_find 8086:100e | sed -n 2p)
+mdev_parent() { basename "$(dirname "$(readlink -f "/sys/bus/mdev/devices/$1")")"; }
 check "$nic starts on e1000" driver_is "$nic" e1000
 u=$(new_uuid)
 check "define (manual) on $nic" "$VMP" define "$nic" --uuid "$u"
@@ -16,6 +18,13 @@ check "$nic now on vfio-mdev-pci" driver_is "$nic" vfio-mdev-pci
 check "original driver remembered" grep -q e1000 "/run/vfio-mdev-pci/$nic.driver"
 check "mdevctl list shows it" sh -c "mdevctl list | grep -q $u"
 check "mdevctl types shows our type" sh -c "mdevctl types | grep -q vfio-mdev-pci-type1"
+# A start that fails after the callout bound the parent: the same UUID
+# on the second NIC.  Its create reaches the kernel (only a parent bound
+# to us has our type to create in), which refuses a UUID in use.
+check_fails "mdevctl start of $u on $nic2 too" "File exists" \
+	mdevctl start -p "$nic2" -t vfio-mdev-pci-type1 -u "$u"
+check "  $nic2 given back to e1000" wait_for 10 driver_is "$nic2" e1000
+check "  $u still active on $nic" test "$(mdev_parent "$u")" = "$nic"
 check "mdevctl stop" mdevctl stop -u "$u"
 check "mdev gone" sh -c "! test -e /sys/bus/mdev/devices/$u"
 check "$nic given back to e1000" wait_for 10 driver_is "$nic" e1000
@@ -23,6 +32,27 @@ check "network interface back" sh -c "ls /sys/bus/pci/devices/$nic/net/"
 check "start again" mdevctl start -u "$u"
 check "and stop again" mdevctl stop -u "$u"
 check "back on e1000 again" wait_for 10 driver_is "$nic" e1000
+# Start and stop at once, five times: the callouts take the device's
+# lock, so each pair ends with the mdev running on vfio-mdev-pci, or
+# stopped and $nic back on e1000; never $nic held with nothing on it.
+i=0
+bad=
+while [ $i -lt 5 ] && [ -z "$bad" ]; do
+	mdevctl start -u "$u" >/dev/null 2>&1 &
+	a=$!
+	mdevctl stop -u "$u" >/dev/null 2>&1 &
+	wait $a
+	wait $!
+	if mdev_exists "$u"; then
+		driver_is "$nic" vfio-mdev-pci ||
+			bad="$i: active, $nic on $(pci_driver "$nic" || echo none)"
+		mdevctl stop -u "$u" >/dev/null 2>&1
+	fi
+	wait_for 10 driver_is "$nic" e1000 ||
+		bad="${bad:-$i: stopped, $nic on $(pci_driver "$nic" || echo none)}"
+	i=$((i + 1))
+done
+check "start and stop at once, $i times${bad:+ ($bad)}" test -z "$bad"
 check "undefine" mdevctl undefine -u "$u"
 check "definition gone" sh -c "! test -e /etc/mdevctl.d/$nic/$u"
 done_testing

@@ -91,22 +91,31 @@ check "parent given back" wait_for 10 sh -c "! test -e /sys/bus/pci/devices/$edu
 dom_stop dom3
 check "undefine" mdevctl undefine -u "$h"
 
-# Two domains name one manual mdev: the second cannot have it while the
-# first runs, and the release that follows its failed start must not
-# stop the mdev under the first.
+# Two domains name one manual mdev; the last to release it stops it.
+# dom7's hook runs by hand, as libvirt runs it for a start that fails
+# after "prepare" (two starts racing in libvirt): the hook starts the
+# mdev for dom7, dom4 takes it, and dom7's "release" must not stop it
+# under dom4.  Then a second domain cannot have it while dom4 runs.
 h2=$(new_uuid)
+hook=/etc/libvirt/hooks/qemu.d/vfio-mdev-pci
 check "define a manual mdev $h2" "$VMP" define "$edu" --uuid "$h2"
 x=$("$VMP" hostdev-xml "$h2")
-check "start dom4 with it: the hook starts it" dom_start dom4 no "$x"
+domain_xml dom7 no "$x" >"$T_STATE/dom7.xml"
+check "hook: dom7 prepare begin starts it" sh -c \
+	"$hook dom7 prepare begin - <$T_STATE/dom7.xml && test -e /sys/bus/mdev/devices/$h2"
+check "start dom4 with it" dom_start dom4 no "$x"
 pid=$(qemu_pid dom4)
+check "hook: dom7 release end" sh -c "$hook dom7 release end - <$T_STATE/dom7.xml"
+check "  the mdev is still active" mdev_exists "$h2"
+check "  dom4's QEMU still holds /dev/vfio/$group" \
+	test -n "$pid" -a "$(vfio_fds "$pid")" -ge 1
 check_fails "dom5 with the same mdev does not start" \
 	"mediated device /sys/bus/mdev/devices/$h2 is in use by driver QEMU, domain dom4" \
 	dom_start dom5 no "$x"
 check "  the mdev is still active" mdev_exists "$h2"
-check "  dom4's QEMU still holds /dev/vfio/$group" \
-	test -n "$pid" -a "$(vfio_fds "$pid")" -ge 1
 check "virsh destroy dom4" $VIRSH destroy dom4
-check "the hook stopped the mdev" wait_for 30 sh -c "! test -e /sys/bus/mdev/devices/$h2"
+check "the hook stopped the mdev: dom4 released it last" \
+	wait_for 30 sh -c "! test -e /sys/bus/mdev/devices/$h2"
 dom_stop dom4
 dom_stop dom5
 check "undefine $h2" mdevctl undefine -u "$h2"

@@ -23,12 +23,12 @@ check "network interface back" sh -c "ls /sys/bus/pci/devices/$nic/net/"
 check "start again" mdevctl start -u "$u"
 check "and stop again" mdevctl stop -u "$u"
 check "back on e1000 again" wait_for 10 driver_is "$nic" e1000
-# Start and stop at once, five times: the callouts take the device's
+# Start and stop at once, three times: the callouts take the device's
 # lock, so each pair ends with the mdev running on vfio-mdev-pci, or
 # stopped and $nic back on e1000; never $nic held with nothing on it.
 i=0
 bad=
-while [ $i -lt 5 ] && [ -z "$bad" ]; do
+while [ $i -lt 3 ] && [ -z "$bad" ]; do
 	mdevctl start -u "$u" >/dev/null 2>&1 &
 	a=$!
 	mdevctl stop -u "$u" >/dev/null 2>&1 &

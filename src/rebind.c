@@ -148,8 +148,8 @@ static gboolean check_bindable(const char *bdf, VmpBindFlags flags,
  * Put things back after a failed bind: the old override, and the old
  * driver if the device is now driverless. Best effort: the caller reports
  * the original failure, which is what the user needs to see.  A driver
- * that cannot be read is taken as ours to unbind, and its absence as a
- * reason to probe: both are harmless where they are wrong.
+ * that cannot be read is left alone, and the device probed: a probe is
+ * harmless for a device that has a driver.
  */
 static void rollback(const char *bdf, const char *old_override,
 		     gboolean created_record)
@@ -158,7 +158,7 @@ static void rollback(const char *bdf, const char *old_override,
 	g_autofree char *after = NULL;
 
 	write_attr(bdf, "driver_override", old_override ? old_override : "\n", NULL);
-	if (!vmp_pci_get_driver(bdf, &now, NULL) ||
+	if (vmp_pci_get_driver(bdf, &now, NULL) &&
 	    g_strcmp0(now, VMP_DRIVER) == 0)
 		unbind_current(bdf, NULL);
 	if (!vmp_pci_get_driver(bdf, &after, NULL) || !after)

@@ -73,9 +73,10 @@ GStrv vmp_sysfs_read_lines(const char *path)
 
 char *vmp_sysfs_link_name(const char *path)
 {
-	g_autofree char *target = g_file_read_link(path, NULL);
+	char *name = NULL;
 
-	return target ? g_path_get_basename(target) : NULL;
+	vmp_sysfs_get_link_name(path, &name, NULL);
+	return name;
 }
 
 gboolean vmp_sysfs_get_link_name(const char *path, char **name,

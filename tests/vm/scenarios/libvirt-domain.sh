@@ -1,7 +1,9 @@
 #!/bin/sh
 # A libvirt domain (L2 QEMU, paused) with our mdev as a hostdev: start and
-# destroy; hot-plug and unplug ten times in a domain that runs Linux; and
-# the qemu hook starting a defined but inactive mdev and stopping it again.
+# destroy; hot-plug and unplug ten times in a domain that runs Linux; the
+# qemu hook starting a defined but inactive mdev and stopping it again;
+# the hook leaving alone an mdev that another domain holds; and a device
+# that a running domain holds on vfio-pci, which bind refuses as in use.
 . "$(dirname "$0")/../guest/lib.sh"
 . "$(dirname "$0")/../guest/libvirt.sh"
 
@@ -88,4 +90,48 @@ check "the hook stopped the mdev" wait_for 30 sh -c "! test -e /sys/bus/mdev/dev
 check "parent given back" wait_for 10 sh -c "! test -e /sys/bus/pci/devices/$edu/driver"
 dom_stop dom3
 check "undefine" mdevctl undefine -u "$h"
+
+# Two domains name one manual mdev; the last to release it stops it.
+# dom7's hook runs by hand, as libvirt runs it for a start that fails
+# after "prepare" (two starts racing in libvirt): the hook starts the
+# mdev for dom7, dom4 takes it, and dom7's "release" must not stop it
+# under dom4.  Then a second domain cannot have it while dom4 runs.
+h2=$(new_uuid)
+hook=/etc/libvirt/hooks/qemu.d/vfio-mdev-pci
+check "define a manual mdev $h2" "$VMP" define "$edu" --uuid "$h2"
+x=$("$VMP" hostdev-xml "$h2")
+domain_xml dom7 no "$x" >"$T_STATE/dom7.xml"
+check "hook: dom7 prepare begin starts it" sh -c \
+	"$hook dom7 prepare begin - <$T_STATE/dom7.xml && test -e /sys/bus/mdev/devices/$h2"
+check "start dom4 with it" dom_start dom4 no "$x"
+pid=$(qemu_pid dom4)
+check "hook: dom7 release end" sh -c "$hook dom7 release end - <$T_STATE/dom7.xml"
+check "  the mdev is still active" mdev_exists "$h2"
+check "  dom4's QEMU still holds /dev/vfio/$group" \
+	test -n "$pid" -a "$(vfio_fds "$pid")" -ge 1
+check_fails "dom5 with the same mdev does not start" \
+	"mediated device /sys/bus/mdev/devices/$h2 is in use by driver QEMU, domain dom4" \
+	dom_start dom5 no "$x"
+check "  the mdev is still active" mdev_exists "$h2"
+check "virsh destroy dom4" $VIRSH destroy dom4
+check "the hook stopped the mdev: dom4 released it last" \
+	wait_for 30 sh -c "! test -e /sys/bus/mdev/devices/$h2"
+dom_stop dom4
+dom_stop dom5
+check "undefine $h2" mdevctl undefine -u "$h2"
+
+# The other edu, passed through on vfio-pci to a running domain (paused:
+# its QEMU holds the group open) is in use: bind names the process.
+edu2=$(pci_find 1234:11e8 | sed -n 2p)
+group2=$(pci_group "$edu2")
+check "modprobe vfio-pci" modprobe vfio-pci
+check "edu2 $edu2 on vfio-pci" pci_bind "$edu2" vfio-pci
+check "start dom6 with it as a PCI hostdev" dom_start dom6 no "$(hostdev_pci "$edu2")"
+pid=$(qemu_pid dom6)
+check_fails "bind refuses it" \
+	"$edu2 is in use by the host: Process $pid \\(qemu-system-x86\\) has /dev/vfio/$group2 open" \
+	"$VMP" bind "$edu2"
+check "  it stays on vfio-pci" driver_is "$edu2" vfio-pci
+dom_stop dom6
+check "edu2 back to no driver" pci_unbind "$edu2"
 done_testing

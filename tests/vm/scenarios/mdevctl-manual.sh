@@ -1,7 +1,7 @@
 #!/bin/sh
 # mdevctl start/stop of a manual definition: the callout binds the parent
 # to vfio-mdev-pci on start and gives it back to its original driver
-# (e1000) on stop.
+# (e1000) on stop, also when starts and stops race.
 . "$(dirname "$0")/../guest/lib.sh"
 
 nic=$(pci_find 8086:100e | sed -n 1p)
@@ -23,6 +23,27 @@ check "network interface back" sh -c "ls /sys/bus/pci/devices/$nic/net/"
 check "start again" mdevctl start -u "$u"
 check "and stop again" mdevctl stop -u "$u"
 check "back on e1000 again" wait_for 10 driver_is "$nic" e1000
+# Start and stop at once, three times: the callouts take the device's
+# lock, so each pair ends with the mdev running on vfio-mdev-pci, or
+# stopped and $nic back on e1000; never $nic held with nothing on it.
+i=0
+bad=
+while [ $i -lt 3 ] && [ -z "$bad" ]; do
+	mdevctl start -u "$u" >/dev/null 2>&1 &
+	a=$!
+	mdevctl stop -u "$u" >/dev/null 2>&1 &
+	wait $a
+	wait $!
+	if mdev_exists "$u"; then
+		driver_is "$nic" vfio-mdev-pci ||
+			bad="$i: active, $nic on $(pci_driver "$nic" || echo none)"
+		mdevctl stop -u "$u" >/dev/null 2>&1
+	fi
+	wait_for 10 driver_is "$nic" e1000 ||
+		bad="${bad:-$i: stopped, $nic on $(pci_driver "$nic" || echo none)}"
+	i=$((i + 1))
+done
+check "start and stop at once, $i times${bad:+ ($bad)}" test -z "$bad"
 check "undefine" mdevctl undefine -u "$u"
 check "definition gone" sh -c "! test -e /etc/mdevctl.d/$nic/$u"
 done_testing

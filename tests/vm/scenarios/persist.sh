@@ -1,11 +1,16 @@
 #!/bin/sh
 # mdevctl define --auto, reboot, and the mdevs are active after boot, bound
 # to vfio-mdev-pci, with DMA working: for an edu and for an igb VF whose
-# VFs a user's udev rule creates at boot (docs/sriov-at-boot.md).
+# VFs a user's udev rule creates at boot (docs/sriov-at-boot.md).  Then
+# the config file's way in: a device named there is taken on its next
+# "add" uevent (the udev rule asks the tool only where a definition or
+# the config file exists).
 . "$(dirname "$0")/../guest/lib.sh"
 
 edu=$(pci_find 1234:11e8 | sed -n 1p)
+edu2=$(pci_find 1234:11e8 | sed -n 2p)
 pf=$(pci_find 8086:10c9 | sed -n 1p)
+conf=/etc/vfio-mdev-pci/vfio-mdev-pci.conf
 
 case $(phase) in
 start)
@@ -55,6 +60,14 @@ after-boot)
 	journalctl -b -o short-monotonic --no-pager 2>/dev/null |
 		grep -E 'vfio-mdev-pci|mdevctl' | tail -n 30 | sed 's/^/#   /'
 	check "journal has the start units" test -n "$(mono_of "vfio-mdev-pci-start@$edu.service")"
+	# No definition of edu2 and no config file: the rule does not ask.
+	check "edu2 $edu2 not taken at boot" test "$(pci_driver "$edu2")" != vfio-mdev-pci
+	mkdir -p "${conf%/*}"
+	printf '[devices]\naddresses=%s\n' "$edu2" >"$conf"
+	check "an add uevent for edu2" udevadm trigger --action=add --settle "/sys/bus/pci/devices/$edu2"
+	check "  takes it: the config file names it" wait_for 60 driver_is "$edu2" vfio-mdev-pci
+	rm -f "$conf"
+	check "give edu2 back" "$VMP" unbind "$edu2" --restore
 	# Back to a clean guest for the scenarios that follow.
 	rm -f /etc/udev/rules.d/70-igb-vfs.rules
 	check "undefine and stop" sh -c "mdevctl stop -u $u_edu && mdevctl stop -u $u_vf && mdevctl undefine -u $u_edu && mdevctl undefine -u $u_vf"

@@ -176,5 +176,11 @@ run bench 0000:00:03.0 --rounds 101
 expect "bench: --rounds 101 is refused" 64 "rounds must be 1..100"
 run bench 0000:00:05.0
 expect "bench: a non-edu device is refused" 1 "is 8086:100e, not an edu"
+run fail-nth 0 /dev/null x
+expect "fail-nth: N 0 is refused" 64 "N must be 1..1000000, not '0'"
+run fail-nth 1 "$tmp/absent" x
+expect "fail-nth: a FILE that does not open is named" 1 "$tmp/absent: No such file or directory"
+run fail-nth 1 /dev/null
+expect "fail-nth: VALUE is required" 64 "expected N, FILE and VALUE"
 
 echo "1..$n"

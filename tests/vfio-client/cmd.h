@@ -13,6 +13,7 @@ int cmd_open(int argc, char **argv);
 int cmd_hold(int argc, char **argv);
 int cmd_group_status(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_fail_nth(int argc, char **argv);
 
 /* "vfio-client CMD: message" and CMD's usage on stderr; VC_EXIT_USAGE. */
 int vc_usage(const char *cmd, const char *fmt, ...) VC_PRINTF(2, 3);

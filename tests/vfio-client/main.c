@@ -58,6 +58,14 @@ static const struct vc_cmd {
 		"  --rounds R      rounds, 1..100 (default 5)\n"
 		"  --dma-size N    bytes per edu DMA transfer, 1..4096 (default 4096)\n",
 	},
+	{
+		"fail-nth", cmd_fail_nth,
+		"fail-nth N FILE VALUE",
+		"Write VALUE to FILE in one write(2) whose Nth fault-injection point\n"
+		"fails (/proc/thread-self/fail-nth). Prints \"injected N: ...\" (exit 0)\n"
+		"or, when the write met fewer than N points, \"not-injected N: ...\"\n"
+		"(exit 4); either way with what the write returned.\n",
+	},
 };
 
 static const struct vc_cmd *find_cmd(const char *name)

@@ -19,6 +19,7 @@ enum {
 	VC_EXIT_FAIL = 1,
 	VC_EXIT_GROUP_ERROR = 2,	/* group-status: the group did not open */
 	VC_EXIT_TIMEOUT = 3,		/* hold: nobody asked for the device */
+	VC_EXIT_NOT_INJECTED = 4,	/* fail-nth: fewer than N fault points */
 	VC_EXIT_USAGE = 64,		/* EX_USAGE: bad option or argument */
 };
 

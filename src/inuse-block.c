@@ -5,8 +5,8 @@
  * that sit on the function and look for uses of any of them:
  *
  *  - the stack: the function's disks and partitions; recursively their
- *    holders (device-mapper: LVM, LUKS, multipath; md; bcache) and the
- *    partitions of those; loop devices whose backing file lies on a
+ *    holders (device-mapper: LVM, LUKS, multipath; md; bcache), the NVMe
+ *    multipath head of a path device, and the partitions of those; loop devices whose backing file lies on a
  *    mounted filesystem of the stack. A holder is itself a use: an
  *    assembled array or open mapping breaks if its disk goes.
  *  - mounts: /proc/self/mountinfo matched by MAJ:MIN, and by source,
@@ -23,6 +23,7 @@
  * where a filesystem label only says what was once written there.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "inuse-checks.h"
@@ -145,13 +146,42 @@ static char *holder_label(const char *holder)
 	return g_strdup_printf("'%s'", holder);
 }
 
-/* @name's partitions and holders, and theirs, onto the stack. */
+/*
+ * NVMe multipath (CONFIG_NVME_MULTIPATH, on in Debian's kernels): the
+ * function's disk is the hidden path device nvme<S>c<C>n<N>, and what
+ * the host partitions and mounts is the namespace's head nvme<S>n<N>, a
+ * virtual device with no holders/ link to its paths. The kernel names
+ * both so (nvme_set_disk_name()); NULL if @name is no path device or the
+ * head is absent.
+ */
+static char *nvme_head_of(const char *name)
+{
+	unsigned int subsys, ctrl, ns;
+	g_autofree char *head = NULL;
+	g_autofree char *dir = NULL;
+	int end = -1;
+
+	if (sscanf(name, "nvme%uc%un%u%n", &subsys, &ctrl, &ns, &end) != 3 ||
+	    end < 0 || name[end] || !g_ascii_isdigit(name[4]))
+		return NULL;
+	head = g_strdup_printf("nvme%un%u", subsys, ns);
+	dir = vmp_path("sys/class/block/%s", head);
+	if (!g_file_test(dir, G_FILE_TEST_EXISTS))
+		return NULL;
+	return g_steal_pointer(&head);
+}
+
+/* @name's partitions, holders and NVMe head, and theirs, onto the stack. */
 static void expand(Stack *s, const char *name, const char *base)
 {
 	g_autofree char *dir = vmp_path("sys/class/block/%s", name);
 	g_autofree char *holders_dir = g_build_filename(dir, "holders", NULL);
 	g_autoptr(GPtrArray) children = vmp_sysfs_list_dir(dir);
 	g_autoptr(GPtrArray) holders = vmp_sysfs_list_dir(holders_dir);
+	g_autofree char *head = nvme_head_of(name);
+
+	if (head && stack_push(s, head, base))
+		expand(s, head, base);
 
 	for (guint i = 0; i < children->len; i++) {
 		const char *child = g_ptr_array_index(children, i);

@@ -89,6 +89,36 @@ static void test_btrfs_member(void)
 	assert_in_use(fs, "e1000", "Block device 'nvme0n1p3' is mounted on /data (btrfs)", NULL);
 }
 
+/*
+ * NVMe multipath, as on Debian's kernels: the function's disk is the
+ * hidden path nvme0c0n1, and the btrfs is on the head's partition.
+ */
+static void test_nvme_multipath(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+
+	fake_sys_add_block(fs, NIC, "nvme0c0n1", "259:0");
+	fake_sys_add_virtual_block(fs, "nvme0n1", "259:1", NULL);
+	fake_sys_add_partition(fs, "nvme0n1", "nvme0n1p1", "259:2");
+	fake_sys_file(fs, "proc/self/mountinfo",
+		      MNT("0:23", "/data") "btrfs /dev/nvme0n1p1 rw\n");
+	assert_in_use(fs, "e1000",
+		      "Block device 'nvme0n1p1' (on nvme0c0n1) is mounted on /data (btrfs)",
+		      NULL);
+}
+
+/* Another subsystem's head is not ours. */
+static void test_nvme_other_head(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+
+	fake_sys_add_block(fs, NIC, "nvme0c0n1", "259:0");
+	fake_sys_add_virtual_block(fs, "nvme1n1", "259:1", NULL);
+	fake_sys_file(fs, "proc/self/mountinfo",
+		      MNT("0:23", "/data") "btrfs /dev/nvme1n1 rw\n");
+	assert_free(fs);
+}
+
 static void test_zfs(void)
 {
 	g_autoptr(FakeSys) fs = disk_tree();
@@ -297,6 +327,8 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/inuse/btrfs-root", test_btrfs_root);
 	g_test_add_func("/inuse/btrfs-member", test_btrfs_member);
+	g_test_add_func("/inuse/nvme-multipath", test_nvme_multipath);
+	g_test_add_func("/inuse/nvme-other-head", test_nvme_other_head);
 	g_test_add_func("/inuse/zfs-exported", test_zfs);
 	g_test_add_func("/inuse/zfs-imported", test_zfs_imported);
 	g_test_add_func("/inuse/md-dm", test_md_dm);

@@ -44,6 +44,18 @@ while [ $i -lt 3 ] && [ -z "$bad" ]; do
 	i=$((i + 1))
 done
 check "start and stop at once, $i times${bad:+ ($bad)}" test -z "$bad"
+# A start that fails after the callout bound the parent: mdevctl's
+# create step fails and mdevctl calls "post start" with the failure, on
+# which the callout gives $nic back.  The failure is made in a private
+# mount namespace, where an empty tmpfs hides /sys/class/mdev_bus (where
+# mdevctl looks for the parent to create on) from mdevctl and its
+# callout; the callout and the bind do not read it.
+check_fails "a start that fails after the bind fails" \
+	"Unable to find parent device '$nic'" \
+	unshare -m sh -c "mount -t tmpfs none /sys/class/mdev_bus && exec mdevctl start -u $u"
+check "no mdev after the failed start" sh -c "! test -e /sys/bus/mdev/devices/$u"
+check "$nic given back after the failed start" wait_for 10 driver_is "$nic" e1000
+check "no start left in flight" sh -c "! ls /run/vfio-mdev-pci/$nic.starting/* 2>/dev/null"
 check "undefine" mdevctl undefine -u "$u"
 check "definition gone" sh -c "! test -e /etc/mdevctl.d/$nic/$u"
 done_testing

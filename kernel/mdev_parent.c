@@ -174,14 +174,24 @@ static ssize_t vmp_show_description(struct mdev_type *mtype, char *buf)
 }
 
 /*
- * One instance per parent: a struct device carries one vfio_device.
- * Without .get_available the mdev core counts instances against
- * .max_instances itself, so a second create fails before any device is
- * made and available_instances reads 1 while free and 0 while used.
+ * One instance per parent: a struct device carries one vfio_device. We
+ * count it ourselves: parent->core is set, under the PCI device lock, by
+ * the one create that succeeds (vmp_vfio_create()) and cleared by its
+ * remove. The mdev core's own count (.max_instances) takes the instance
+ * before allocating the mdev and does not give it back when that
+ * allocation fails (6.12's mdev_device_create()), which left the parent
+ * with no instance until it was unbound (the debug tier's fault-inject).
  */
+static unsigned int vmp_get_available(struct mdev_type *mtype)
+{
+	struct vmp_parent *parent = container_of(mtype, struct vmp_parent, type);
+
+	return READ_ONCE(parent->core) ? 0 : 1;
+}
+
 static struct mdev_driver vmp_mdev_driver = {
 	.device_api = VFIO_DEVICE_API_PCI_STRING,
-	.max_instances = 1,
+	.get_available = vmp_get_available,
 	.probe = vmp_vfio_create,
 	.remove = vmp_vfio_remove,
 	.show_description = vmp_show_description,

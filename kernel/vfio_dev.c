@@ -192,6 +192,11 @@ int vmp_vfio_create(struct mdev_device *mdev)
 				 dev_name(&mdev->dev));
 		goto out_unlink_group;
 	}
+	/* The parent's one instance (vmp_get_available()) is taken. */
+	if (parent->core) {
+		ret = -EUSERS;
+		goto out_unlock;
+	}
 
 	/*
 	 * vfio-pci-core wants drvdata to be its device from registration
@@ -213,6 +218,7 @@ int vmp_vfio_create(struct mdev_device *mdev)
 out_restore_drvdata:
 	WRITE_ONCE(parent->core, NULL);
 	pci_set_drvdata(pdev, parent);
+out_unlock:
 	device_unlock(&pdev->dev);
 out_unlink_group:
 	vmp_unlink_iommu_group(vcore);

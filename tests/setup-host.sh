@@ -11,11 +11,12 @@ set -eu
 # Host packages: the build (meson from backports: we use meson.options),
 # the unit tests (umockdev; clang and libFuzzer for the fuzz targets,
 # tests/fuzz), image building (mmdebstrap), the VM harness
-# (QEMU, socat) and the benchmark plots (gnuplot).
+# (QEMU, socat; btrfs-progs for the integration guests' data disk) and
+# the benchmark plots (gnuplot).
 base_pkgs="gcc make pkg-config ninja-build libglib2.0-dev libudev-dev
 libjson-glib-dev libxml2-dev libxml2-utils umockdev libumockdev-dev
 clang libclang-rt-dev
-mmdebstrap e2fsprogs busybox-static cpio socat util-linux
+mmdebstrap e2fsprogs btrfs-progs busybox-static cpio socat util-linux
 shellcheck gnuplot-nox jq xz-utils zstd qemu-utils"
 backports_pkgs="qemu-system-x86 qemu-utils meson"
 

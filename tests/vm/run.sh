@@ -91,9 +91,17 @@ if [ -n "$suite" ]; then
 	qemu-img create -q -f qcow2 -F raw -b "$image/rootfs.img" "$out/disk.qcow2"
 	boot_files=(-kernel "$K_VMLINUZ" -initrd "$image/initrd.img")
 	cmdline="root=/dev/vda rw vmtest=1 systemd.mask=serial-getty@ttyS0.service systemd.show_status=0"
+	# A second disk, on NVMe, with a btrfs filesystem: btrfs shows an
+	# anonymous 0:N device in mountinfo, which the in-use check must see
+	# through (persist mounts it and asks to take the controller).
+	truncate -s 128M "$out/data.img"
+	mkfs.btrfs -q -L vmtest-data "$out/data.img" >/dev/null ||
+		die "mkfs.btrfs failed on $out/data.img"
 	# shellcheck disable=SC2054 # QEMU option values
 	disk=(-drive "file=$out/disk.qcow2,if=none,id=disk,format=qcow2,cache=unsafe"
 		-device virtio-blk-pci,drive=disk)
+	data=(-drive "file=$out/data.img,if=none,id=data,format=raw,cache=unsafe"
+		-device nvme,drive=data,serial=vmtest-data)
 	mem=4096
 else
 	say "building the module and the initramfs for $K_RELEASE"
@@ -102,6 +110,7 @@ else
 	boot_files=(-kernel "$K_VMLINUZ" -initrd "$out/initramfs.cpio.gz")
 	cmdline="rdinit=/init"
 	disk=()
+	data=()
 	mem=2048
 fi
 echo "$((SECONDS - prep_start))" >"$out/prepare-seconds"
@@ -155,6 +164,7 @@ qemu_args=(
 	# An SR-IOV capable NIC: each VF gets a group of its own.
 	-device pcie-root-port,id=rp-igb,bus=pcie.0,chassis=3,slot=3
 	-device igb,id=igb0,bus=rp-igb
+	"${data[@]}"
 	-qmp "unix:$qmp_sock,server=on,wait=off"
 	# Appended, so that the log of a boot survives the next one.
 	-chardev "file,id=console,path=$out/console.log,append=on"

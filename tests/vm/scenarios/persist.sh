@@ -4,13 +4,20 @@
 # VFs a user's udev rule creates at boot (docs/sriov-at-boot.md).  Then
 # the config file's way in: a device named there is taken on its next
 # "add" uevent (the udev rule asks the tool only where a definition or
-# the config file exists).
+# the config file exists).  And what an ids= line must not take: the
+# root disk's controller at boot, and an NVMe controller whose disk holds
+# a mounted btrfs (the harness's data disk) on its add uevent.
 . "$(dirname "$0")/../guest/lib.sh"
 
 edu=$(pci_find 1234:11e8 | sed -n 1p)
 edu2=$(pci_find 1234:11e8 | sed -n 2p)
 pf=$(pci_find 8086:10c9 | sed -n 1p)
 conf=/etc/vfio-mdev-pci/vfio-mdev-pci.conf
+nvme=$(pci_find 1b36:0010 | sed -n 1p)
+# pci_id BDF: VENDOR:DEVICE as the config's ids= takes it.
+pci_id() {
+	echo "$(cut -c3- "/sys/bus/pci/devices/$1/vendor"):$(cut -c3- "/sys/bus/pci/devices/$1/device")"
+}
 
 case $(phase) in
 start)
@@ -31,6 +38,12 @@ EOT
 	echo "$vf" >"$T_STATE/vf"
 	check "define --auto on VF $vf" "$VMP" define "$vf" --uuid "$u_vf" --auto
 	check "no mdev active before the reboot" sh -c "! test -e /sys/bus/mdev/devices/$u_edu"
+	# The root filesystem's disk controller, named by its ids at boot.
+	root=$(basename "$(readlink -f "/sys/class/block/$(basename "$(findmnt -no SOURCE /)")/device/..")")
+	echo "$root" >"$T_STATE/root"
+	mkdir -p "${conf%/*}"
+	printf '[devices]\nids=%s\n' "$(pci_id "$root")" >"$conf"
+	diag "root disk controller $root, config: $(tr '\n' ' ' <"$conf")"
 	reboot_then after-boot
 	;;
 after-boot)
@@ -60,7 +73,12 @@ after-boot)
 	journalctl -b -o short-monotonic --no-pager 2>/dev/null |
 		grep -E 'vfio-mdev-pci|mdevctl' | tail -n 30 | sed 's/^/#   /'
 	check "journal has the start units" test -n "$(mono_of "vfio-mdev-pci-start@$edu.service")"
-	# No definition of edu2 and no config file: the rule does not ask.
+	root=$(cat "$T_STATE/root")
+	check "root disk controller $root kept its driver at boot" driver_is "$root" virtio-pci
+	check "  its bind unit failed" systemctl is-failed "vfio-mdev-pci-bind@$root.service"
+	check "  naming the root mount" sh -c \
+		"journalctl -b -u vfio-mdev-pci-bind@$root.service | grep -E 'PCI device $root is in use by the host: .*mounted on / '"
+	# No definition of edu2 and the config names other ids: not taken.
 	check "edu2 $edu2 not taken at boot" test "$(pci_driver "$edu2")" != vfio-mdev-pci
 	mkdir -p "${conf%/*}"
 	printf '[devices]\naddresses=%s\n' "$edu2" >"$conf"
@@ -68,6 +86,32 @@ after-boot)
 	check "  takes it: the config file names it" wait_for 60 driver_is "$edu2" vfio-mdev-pci
 	rm -f "$conf"
 	check "give edu2 back" "$VMP" unbind "$edu2" --restore
+	# btrfs: mountinfo names an anonymous 0:N device, not the disk; and
+	# with NVMe multipath (Debian's kernels) the disk is the namespace's
+	# head, a virtual device, not the path device under the controller.
+	dev=$(blkid -L vmtest-data)
+	mkdir -p /mnt/data
+	check "mount the btrfs on $dev (NVMe $nvme)" mount -t btrfs "$dev" /mnt/data
+	check "  mountinfo shows an anonymous device" \
+		sh -c "grep ' /mnt/data ' /proc/self/mountinfo | grep -q '^[0-9]* [0-9]* 0:'"
+	check_fails "bind refuses the NVMe controller" \
+		"PCI device $nvme is in use by the host: .*mounted on /mnt/data \\(btrfs\\)" \
+		"$VMP" bind "$nvme"
+	printf '[devices]\nids=%s\n' "$(pci_id "$nvme")" >"$conf"
+	check_fails "udev-add, as its unit runs it, refuses the NVMe controller" \
+		"PCI device $nvme is in use by the host: .*mounted on /mnt/data \\(btrfs\\)" \
+		timeout 60 "$VMP" udev-add "$nvme"
+	check "an add uevent for the NVMe, its ids in the config" \
+		timeout 60 udevadm trigger --action=add "/sys/bus/pci/devices/$nvme"
+	check "  its bind unit fails" \
+		wait_for 60 systemctl is-failed "vfio-mdev-pci-bind@$nvme.service"
+	systemctl status --no-pager "vfio-mdev-pci-bind@$nvme.service" 2>&1 | sed 's/^/#   /'
+	check "  the NVMe kept its driver" driver_is "$nvme" nvme
+	check "  the btrfs is still mounted" mountpoint -q /mnt/data
+	rm -f "$conf"
+	check "unmount" umount /mnt/data
+	check "unmounted, bind takes it" "$VMP" bind "$nvme"
+	check "and gives it back to nvme" "$VMP" unbind "$nvme" --restore
 	# Back to a clean guest for the scenarios that follow.
 	rm -f /etc/udev/rules.d/70-igb-vfs.rules
 	check "undefine and stop" sh -c "mdevctl stop -u $u_edu && mdevctl stop -u $u_vf && mdevctl undefine -u $u_edu && mdevctl undefine -u $u_vf"

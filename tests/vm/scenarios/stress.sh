@@ -113,26 +113,5 @@ check "remove" mdev_remove "$uuid"
 check "parent released" pci_unbind "$edu"
 check "module unloads" modprobe -r vfio_mdev_pci
 
-# kmemleak: everything freed by now has been freed (delayed kobject
-# releases take up to 4 s, objects younger than 5 s are never reported):
-# wait, scan twice, and list what is left.
-leaks=/sys/kernel/debug/kmemleak
-grep -q " /sys/kernel/debug " /proc/mounts || mount -t debugfs debugfs /sys/kernel/debug
-if [ -e "$leaks" ]; then
-	sleep 10
-	echo scan >"$leaks"
-	sleep 6
-	echo scan >"$leaks"
-	cat "$leaks" >"$T_STATE/leaks"
-	n=$(grep -c '^unreferenced object' "$T_STATE/leaks" || true)
-	diag "kmemleak: $n suspected leak(s) since boot"
-	if [ "$n" = 0 ]; then
-		ok "kmemleak finds no leak"
-	else
-		not_ok "kmemleak finds no leak"
-		head -n 200 "$T_STATE/leaks" | sed 's/^/#   /'
-	fi
-else
-	diag "kmemleak: not in this kernel ($(uname -r)), no scan"
-fi
+kmemleak_check
 done_testing

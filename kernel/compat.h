@@ -27,6 +27,23 @@
 #define VMP_OPS_MATCH_TOKEN_UUID
 #endif
 
+/* Kernels before 6.2 have no iommufd, and so no physical ops. */
+#ifdef HAVE_VFIO_IOMMUFD_PHYSICAL
+#define VMP_OPS_IOMMUFD \
+	.bind_iommufd = vfio_iommufd_physical_bind, \
+	.unbind_iommufd = vfio_iommufd_physical_unbind, \
+	.attach_ioas = vfio_iommufd_physical_attach_ioas,
+#else
+#define VMP_OPS_IOMMUFD
+#endif
+
+#ifdef HAVE_VFIO_DETACH_IOAS
+#define VMP_OPS_DETACH_IOAS \
+	.detach_ioas = vfio_iommufd_physical_detach_ioas,
+#else
+#define VMP_OPS_DETACH_IOAS
+#endif
+
 #ifdef HAVE_VFIO_PASID_ATTACH_IOAS
 #define VMP_OPS_PASID_IOAS \
 	.pasid_attach_ioas = vfio_iommufd_physical_pasid_attach_ioas, \

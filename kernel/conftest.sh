@@ -62,6 +62,27 @@ void conftest(struct vfio_pci_core_device *vdev)
 }
 EOF
 
+# vfio_device_ops.bind_iommufd/unbind_iommufd/attach_ioas and the
+# physical helpers, from the iommufd series of 6.2; Debian 12's 6.1 has
+# none of them.
+test_compile HAVE_VFIO_IOMMUFD_PHYSICAL <<'EOF'
+#include <linux/vfio.h>
+const struct vfio_device_ops conftest = {
+	.bind_iommufd = vfio_iommufd_physical_bind,
+	.unbind_iommufd = vfio_iommufd_physical_unbind,
+	.attach_ioas = vfio_iommufd_physical_attach_ioas,
+};
+EOF
+
+# vfio_device_ops.detach_ioas, from "vfio-iommufd: Add detach_ioas
+# support for physical VFIO devices" (6.6).
+test_compile HAVE_VFIO_DETACH_IOAS <<'EOF'
+#include <linux/vfio.h>
+const struct vfio_device_ops conftest = {
+	.detach_ioas = vfio_iommufd_physical_detach_ioas,
+};
+EOF
+
 # vfio_device_ops.get_region_info_caps, from "vfio: Add get_region_info_caps
 # op" (6.19): VFIO_DEVICE_GET_REGION_INFO no longer goes through .ioctl.
 test_compile HAVE_VFIO_GET_REGION_INFO_CAPS <<'EOF'

@@ -99,10 +99,8 @@ static const struct vfio_device_ops vmp_vfio_ops = {
 	.request = vfio_pci_core_request,
 	.match = vmp_match,
 	VMP_OPS_MATCH_TOKEN_UUID
-	.bind_iommufd = vfio_iommufd_physical_bind,
-	.unbind_iommufd = vfio_iommufd_physical_unbind,
-	.attach_ioas = vfio_iommufd_physical_attach_ioas,
-	.detach_ioas = vfio_iommufd_physical_detach_ioas,
+	VMP_OPS_IOMMUFD
+	VMP_OPS_DETACH_IOAS
 	VMP_OPS_PASID_IOAS
 };
 

@@ -6,8 +6,9 @@
  *
  *  - the stack: the function's disks and partitions; recursively their
  *    holders (device-mapper: LVM, LUKS, multipath; md; bcache), the NVMe
- *    multipath head of a path device, and the partitions of those; loop devices whose backing file lies on a
- *    mounted filesystem of the stack. A holder is itself a use: an
+ *    multipath head of a path device, and the partitions of those; loop
+ *    devices whose backing file lies on a mounted filesystem of the
+ *    stack. A holder is itself a use: an
  *    assembled array or open mapping breaks if its disk goes.
  *  - mounts: /proc/self/mountinfo matched by MAJ:MIN, and by source,
  *    since btrfs and ZFS show an anonymous 0:N there. A btrfs source

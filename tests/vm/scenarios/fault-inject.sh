@@ -29,7 +29,8 @@ check "edu $edu offered to vfio-mdev-pci only" \
 
 # sweep NAME FILE: write to FILE with its Nth allocation failing, for
 # N = 1, 2, ... until a write meets fewer than N allocations, and check
-# the device after each.  NAME_value prints the value of the next write
+# the device after each; a failed write must fail with ENOMEM, the
+# error the failed allocation returns.  NAME_value prints the value of the next write
 # (after waiting for what it needs); NAME_done succeeds if the write's
 # effect is there; NAME_clean succeeds if a failed write left nothing;
 # NAME_undo undoes a write that took effect.  One result for the sweep,
@@ -49,7 +50,11 @@ sweep() {
 		*) _bad="point $_n: $_out"; break ;;
 		esac
 		_want=no _got=no
-		case $_out in *"write succeeded") _want=yes ;; esac
+		case $_out in
+		*"write succeeded") _want=yes ;;
+		*"write failed: Cannot allocate memory") ;;
+		*) _bad="point $_n: $_out, not ENOMEM"; break ;;
+		esac
 		"$1_done" "$_v" && _got=yes
 		if [ "$_got" != "$_want" ]; then
 			_bad="point $_n: $_out, but the result is there: $_got"
@@ -113,7 +118,7 @@ pci_unbind "$peer"
 check "$nic back on e1000" driver_is "$nic" e1000
 check "$peer back on e1000" driver_is "$peer" e1000
 
-check "failslab off" sh -c "echo Y >$failslab/ignore-gfp-wait"
+check "failslab back to sparing sleeping allocations" sh -c "echo Y >$failslab/ignore-gfp-wait"
 check "bind the edu again" pci_bind "$edu" vfio-mdev-pci
 u=$(new_uuid)
 check "create after the sweeps" mdev_create "$edu" "$u"

@@ -105,7 +105,6 @@ after-boot)
 		timeout 60 udevadm trigger --action=add "/sys/bus/pci/devices/$nvme"
 	check "  its bind unit fails" \
 		wait_for 60 systemctl is-failed "vfio-mdev-pci-bind@$nvme.service"
-	systemctl status --no-pager "vfio-mdev-pci-bind@$nvme.service" 2>&1 | sed 's/^/#   /'
 	check "  the NVMe kept its driver" driver_is "$nvme" nvme
 	check "  the btrfs is still mounted" mountpoint -q /mnt/data
 	rm -f "$conf"

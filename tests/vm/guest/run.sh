@@ -23,8 +23,10 @@ mark() { echo "VMTEST: $*" >/dev/kmsg; }
 # The initramfs has busybox and no systemd.
 if [ -d /run/systemd/system ]; then
 	power_off() { systemctl poweroff -ff; }
+	reboot_now() { systemctl reboot; }
 else
 	power_off() { poweroff -f; }
+	reboot_now() { reboot -f; }
 fi
 
 boot=$(($(cat "$STATE/boots" 2>/dev/null || echo 0) + 1))
@@ -55,7 +57,7 @@ run_step() {
 		mark "$name: reboot requested"
 		: >"$OUT/rebooting"
 		sync
-		systemctl reboot
+		reboot_now
 		exit 0
 	fi
 	# coreutils' timeout exits 124, busybox's with the signal's status.

@@ -1,11 +1,8 @@
 # shellcheck shell=bash
 # Merge the guest's per-scenario TAP files into one TAP stream.
 
-# Kernel messages that fail a run once our module may be loaded.  Stock
-# kernels print them only for real bugs; the debug kernel adds KASAN,
-# lockdep, hung-task, kmemleak, debugobjects and list-debugging reports
-# (DEBUG_KOBJECT_RELEASE errors surface as KASAN use-after-free reports).
-KERNEL_REPORT_RE='WARNING:|BUG:|Oops|general protection fault|KASAN|UBSAN|circular locking|recursive locking|inconsistent lock state|lock held when returning|blocked for more than|kmemleak:.*suspected|refcount_t:|ODEBUG:|list_(add|del) corruption|cannot create duplicate filename'
+# KERNEL_REPORT_RE: shared with the guest.
+. "$VM_DIR/lib/kernel-reports.sh"
 # The first line of a boot's log that our module is loaded: loading an
 # out-of-tree (or unsigned) module taints the kernel and says so once
 # per boot, before the module's init runs.

@@ -1,14 +1,19 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# checkpatch.sh KERNEL_SRC - TAP: checkpatch.pl --strict on every C source
-# and header of the module, with the checkpatch.pl of Debian 13's
-# linux-source-6.12 (in the trixie chroot from chroot.sh).
+# checkpatch.sh KERNEL_SRC [DIR...] - TAP: checkpatch.pl --strict on every
+# C source and header of the module, and of the test modules in each DIR,
+# with the checkpatch.pl of Debian 13's linux-source-6.12 (in the trixie
+# chroot from chroot.sh).
 
 set -u
 . "$(dirname "$0")/common.sh"
 
 chroot_enter trixie "$1"
+shift
+for dir; do
+	cp "$dir"/*.c "$scratch/"
+done
 
 for f in "$scratch"/*.c "$scratch"/*.h; do
 	name=${f##*/}

@@ -106,7 +106,9 @@ if [ -n "$suite" ]; then
 else
 	say "building the module and the initramfs for $K_RELEASE"
 	kernel_module "$out/prebuilt"
-	kernel_initramfs "$out/initramfs.cpio.gz" "$out/prebuilt/vfio_mdev_pci.ko" "$client"
+	kernel_test_modules "$out/prebuilt"
+	kernel_initramfs "$out/initramfs.cpio.gz" "$out/prebuilt/vfio_mdev_pci.ko" \
+		"$client" "$out"/prebuilt/vmp_test_*.ko
 	boot_files=(-kernel "$K_VMLINUZ" -initrd "$out/initramfs.cpio.gz")
 	cmdline="rdinit=/init"
 	disk=()

@@ -128,6 +128,32 @@ kernel_module_build() {
 	[ $rc = 0 ] || { tail -n 30 "$out/module-build.log" >&2; die "module build for $K_RELEASE failed"; }
 }
 
+# kernel_test_modules OUTDIR: build the test-only modules of tests/vm/kmod
+# (shutdown-race's lock holder) for K_RELEASE, with the same flags, and
+# put them in OUTDIR.
+kernel_test_modules() {
+	local key
+	key=$({ cat "$SRC_ROOT"/tests/vm/kmod/{Kbuild,*.c} \
+		"$K_ROOT$K_KDIR/include/config/auto.conf" \
+		"$K_ROOT$K_KDIR/Module.symvers" || date +%s.%N
+		declare -f kernel_test_modules_build
+		echo "$K_ROOT $K_RELEASE $KERNEL_MODULE_FLAGS"; } |
+		sha256sum | cut -c1-16)
+	build_once test-modules "$key" "$1" kernel_test_modules_build
+}
+
+kernel_test_modules_build() {
+	local out=$1 scratch rc=0
+	scratch=$(mktemp -d "$K_ROOT/tmp/vmp-test-modules.XXXXXX")
+	cp "$SRC_ROOT"/tests/vm/kmod/{Kbuild,*.c} "$scratch/"
+	# shellcheck disable=SC2086 # KERNEL_MODULE_FLAGS: one word per flag
+	in_root "$K_ROOT" make -C "$K_KDIR" "M=/tmp/${scratch##*/}" \
+		$KERNEL_MODULE_FLAGS modules >"$out/test-modules-build.log" 2>&1 || rc=$?
+	[ $rc = 0 ] && cp "$scratch"/*.ko "$out/"
+	rm -rf "$scratch"
+	[ $rc = 0 ] || { tail -n 30 "$out/test-modules-build.log" >&2; die "test module build for $K_RELEASE failed"; }
+}
+
 # The modules the kernel scenarios load, besides ours and its
 # dependencies: VFIO's IOMMU backend and vfio-pci, the host drivers of
 # the emulated NICs (udev would load them in a full system), and the 9p
@@ -135,20 +161,22 @@ kernel_module_build() {
 # kmod's modprobe follows.
 KERNEL_TIER_MODULES="vfio vfio_iommu_type1 vfio_pci mdev e1000 igb igbvf 9p 9pnet_virtio"
 
-# kernel_initramfs OUTFILE KO VFIO_CLIENT: a cpio.gz with busybox, kmod
-# (modprobe follows softdeps and the kernel's request_module() calls
-# /sbin/modprobe), dash as /bin/sh, the VFIO client, our module and the
-# modules it and the scenarios need, and guest/kernel-init as /init.
+# kernel_initramfs OUTFILE KO VFIO_CLIENT [TEST_KO...]: a cpio.gz with
+# busybox, kmod (modprobe follows softdeps and the kernel's
+# request_module() calls /sbin/modprobe), dash as /bin/sh, the VFIO
+# client, our module, the test modules and the modules they and the
+# scenarios need, and guest/kernel-init as /init.
 # Debian's busybox shell runs its own applets before anything on PATH,
 # so under it `modprobe` would be busybox's, which ignores softdeps: the
 # scenarios run under dash, as in the Debian guests.
 kernel_initramfs() {
 	local outfile=$1 ko=$2 client=$3 stage rel=$K_RELEASE
+	shift 3
 	stage=$(mktemp -d "$K_ROOT/tmp/vmp-initramfs.XXXXXX")
 	local s=/tmp/${stage##*/}
 	mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,run,mnt/src,mnt/out,boot,var/lib,usr/libexec/installed-tests/vfio-mdev-pci}
 	mkdir -p "$stage/lib/modules/$rel/updates"
-	cp "$ko" "$stage/lib/modules/$rel/updates/"
+	cp "$ko" "$@" "$stage/lib/modules/$rel/updates/"
 	cp /bin/busybox "$stage/bin/busybox"
 	cp "$client" "$stage/usr/libexec/installed-tests/vfio-mdev-pci/vfio-client"
 	cp "$K_CONFIG" "$stage/boot/"

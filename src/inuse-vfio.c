@@ -24,20 +24,37 @@ static gboolean is_pid(const char *name)
 	return *name != '\0';
 }
 
-/* The nodes that give access to @bdf, in IOMMU group @group, through VFIO. */
+/* /dev/vfio/devices/vfioN for each entry of the vfio-dev/ directory @dir. */
+static void add_cdevs(GPtrArray *nodes, const char *dir)
+{
+	g_autoptr(GPtrArray) cdevs = vmp_sysfs_list_dir(dir);
+
+	for (guint i = 0; i < cdevs->len; i++)
+		g_ptr_array_add(nodes, g_strdup_printf("/dev/vfio/devices/%s",
+						       (char *)g_ptr_array_index(cdevs, i)));
+}
+
+/*
+ * The nodes that give access to @bdf, in IOMMU group @group, through VFIO:
+ * on vfio-mdev-pci the character device is its mdev's, not the function's.
+ */
 static GPtrArray *vfio_nodes(const char *bdf, const char *group)
 {
 	GPtrArray *nodes = g_ptr_array_new_with_free_func(g_free);
 	g_autofree char *cdev_dir = vmp_pci_path(bdf, "vfio-dev");
-	g_autoptr(GPtrArray) cdevs = vmp_sysfs_list_dir(cdev_dir);
+	g_autoptr(GPtrArray) mdevs = vmp_mdev_active_on(bdf);
 
 	if (group) {
 		g_ptr_array_add(nodes, g_strdup_printf("/dev/vfio/%s", group));
 		g_ptr_array_add(nodes, g_strdup_printf("/dev/vfio/noiommu-%s", group));
 	}
-	for (guint i = 0; i < cdevs->len; i++)
-		g_ptr_array_add(nodes, g_strdup_printf("/dev/vfio/devices/%s",
-						       (char *)g_ptr_array_index(cdevs, i)));
+	add_cdevs(nodes, cdev_dir);
+	for (guint i = 0; i < mdevs->len; i++) {
+		g_autofree char *dir = vmp_path("sys/bus/mdev/devices/%s/vfio-dev",
+						(char *)g_ptr_array_index(mdevs, i));
+
+		add_cdevs(nodes, dir);
+	}
 	return nodes;
 }
 

@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "fake-sysfs.h"
+#include "inuse.h"
 #include "rebind.h"
 #include "run-cmd.h"
 
@@ -251,6 +252,28 @@ static void test_vfio_user(void)
 		      NULL);
 }
 
+/*
+ * On vfio-mdev-pci the function has no character device of its own: a
+ * VMM holding its mdev's (iommufd, no group node) is a user too.
+ */
+static void test_vfio_mdev_cdev(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new();
+	g_autoptr(GPtrArray) uses = NULL;
+
+	fake_sys_add_driver(fs, "vfio-mdev-pci");
+	fake_sys_add_device(fs, NIC, "8086:100e", "vfio-mdev-pci", "7");
+	fake_sys_add_mdev(fs, NIC, "0b8e7e3e-7a4c-4c1c-9c3e-1b2a3c4d5e6f");
+	fake_sys_file(fs, "sys/bus/mdev/devices/0b8e7e3e-7a4c-4c1c-9c3e-1b2a3c4d5e6f/vfio-dev/vfio5/dev",
+		      "237:5\n");
+	fake_sys_file(fs, "proc/4545/comm", "qemu-system-x86\n");
+	fake_sys_link(fs, "proc/4545/fd/30", "/dev/vfio/devices/vfio5");
+	uses = vmp_pci_host_uses(NIC);
+	g_assert_cmpuint(uses->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(uses, 0), ==,
+			"Process 4545 (qemu-system-x86) has /dev/vfio/devices/vfio5 open.");
+}
+
 /* No process has group 7 open: another group's VM is no use of ours. */
 /* On vfio-pci with an IOMMU group that cannot be read: not ruled out. */
 static void test_vfio_unknown(void)
@@ -338,6 +361,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/inuse/vfio-user", test_vfio_user);
 	g_test_add_func("/inuse/vfio-idle", test_vfio_idle);
 	g_test_add_func("/inuse/vfio-unknown", test_vfio_unknown);
+	g_test_add_func("/inuse/vfio-mdev-cdev", test_vfio_mdev_cdev);
 	g_test_add_func("/inuse/boot-vga-0", test_boot_vga);
 	g_test_add_func("/inuse/boot-display", test_boot_display);
 	g_test_add_func("/inuse/console", test_console);

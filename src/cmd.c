@@ -10,6 +10,7 @@ const VmpCmd vmp_commands[] = {
 	{ "doctor", vmp_cmd_doctor, "Explain why PCI devices can or cannot be wrapped now" },
 	{ "bind", vmp_cmd_bind, "Bind a PCI device to vfio-mdev-pci" },
 	{ "unbind", vmp_cmd_unbind, "Unbind a PCI device from vfio-mdev-pci" },
+	{ "release-all", vmp_cmd_release_all, "Stop all our mdevs and give every device back (package removal)" },
 	{ "define", vmp_cmd_define, "Define a persistent mdev on a PCI device (mdevctl)" },
 	{ "udev-add", vmp_cmd_udev_add, "Bind a newly added PCI device if it is ours (udev)" },
 	{ "start-parent", vmp_cmd_start_parent, "Start a parent's auto-start mdevs (udev)" },

@@ -56,6 +56,7 @@ char *vmp_read_all(GInputStream *in, gsize *len, GError **error);
 gboolean vmp_cmd_list(VmpIo *io, int argc, char **argv, GError **error);
 gboolean vmp_cmd_bind(VmpIo *io, int argc, char **argv, GError **error);
 gboolean vmp_cmd_unbind(VmpIo *io, int argc, char **argv, GError **error);
+gboolean vmp_cmd_release_all(VmpIo *io, int argc, char **argv, GError **error);
 gboolean vmp_cmd_define(VmpIo *io, int argc, char **argv, GError **error);
 gboolean vmp_cmd_udev_add(VmpIo *io, int argc, char **argv, GError **error);
 gboolean vmp_cmd_start_parent(VmpIo *io, int argc, char **argv, GError **error);

@@ -24,5 +24,9 @@ start)
 	;;
 stop)
 	rmdir "$root/sys/bus/mdev/devices/$uuid"
+	# The parent's list of its mdevs, where the fake kernel made one.
+	for dir in "$root"/sys/devices/*/*/mdev_supported_types/*/devices/"$uuid"; do
+		[ ! -d "$dir" ] || rmdir "$dir"
+	done
 	;;
 esac

@@ -102,7 +102,9 @@ check "the mdev was created and removed at least once each" \
 	sh -c "grep -qx create-ok '$churn' && grep -qx remove-ok '$churn'"
 check "the parent was unbound and rebound at least once each" \
 	sh -c "grep -qx unbind-ok '$churn' && grep -qx rebind-ok '$churn'"
-check "the mdev was opened at least once" grep -qx open-ok "$opens"
+# A hold that was asked for the device back, or held it for its second,
+# had it open as much as an open that closed it itself.
+check "the mdev was opened at least once" grep -qxE 'open-ok|released|held' "$opens"
 check "every rebind succeeded" sh -c "! grep -qx rebind-failed '$churn'"
 
 # The device works after the races.

@@ -67,16 +67,9 @@ budget_limit "$name" install >"$out/install-limit"
 : >"$out/env"
 [ ${#guest_env[@]} = 0 ] || printf '%s\n' "${guest_env[@]}" >"$out/env"
 
-# The guest sees a clean export of the tree (tracked and untracked files
-# that git does not ignore), never our build directories.
+# The guest sees a clean export of the tree.
 src=$out/src
-mkdir -p "$src"
-if git -C "$SRC_ROOT" rev-parse >/dev/null 2>&1; then
-	git -C "$SRC_ROOT" ls-files -co --exclude-standard -z |
-		(cd "$SRC_ROOT" && tar --null -T - -cf -) | tar -xf - -C "$src"
-else
-	(cd "$SRC_ROOT" && tar --exclude=./build -cf - .) | tar -xf - -C "$src"
-fi
+tree_export "$src"
 
 prep_start=$SECONDS
 kernel_resolve "${suite:-$kernel}"

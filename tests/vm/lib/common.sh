@@ -8,6 +8,18 @@ CACHE_ROOT=${VFIO_MDEV_PCI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vfio-mdev-pci}
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# tree_export DIR: a clean export of the tree into DIR (tracked and
+# untracked files that git does not ignore), never our build directories.
+tree_export() {
+	mkdir -p "$1"
+	if git -C "$SRC_ROOT" rev-parse >/dev/null 2>&1; then
+		git -C "$SRC_ROOT" ls-files -co --exclude-standard -z |
+			(cd "$SRC_ROOT" && tar --null -T - -cf -) | tar -xf - -C "$1"
+	else
+		(cd "$SRC_ROOT" && tar --exclude=./build -cf - .) | tar -xf - -C "$1"
+	fi
+}
+
 # Show a one-line heartbeat while a long command runs, so a person (or a CI
 # log) sees that something is happening.  Output goes to $log.
 run_with_progress() {

@@ -19,6 +19,7 @@ set -euo pipefail
 . "$VM_DIR/lib/tap.sh"
 . "$VM_DIR/lib/kernel.sh"
 . "$VM_DIR/lib/project.sh"
+. "$VM_DIR/lib/debs.sh"
 . "$VM_DIR/lib/budget.sh"
 
 suite=
@@ -77,6 +78,14 @@ if [ -n "$suite" ]; then
 	image=$(dirname "$K_ROOT")
 	say "building the project in the $suite root"
 	project_build "$src" "$out/prebuilt"
+	# The packages, for the scenarios that install them.
+	case " $* " in
+	*" package-"*)
+		say "building the packages for $suite"
+		mkdir -p "$out/prebuilt/debs"
+		debs_build "$suite" "$src" "$out/prebuilt/debs"
+		;;
+	esac
 	: >"$out/install"
 	# A copy-on-write overlay keeps the cached image pristine and
 	# survives guest reboots (QEMU runs with -no-reboot and is started

@@ -41,14 +41,18 @@ static GPtrArray *our_devices(GError **error)
 	return g_steal_pointer(&ours);
 }
 
-/* Fails naming every VFIO user of every device in @devices. */
+/*
+ * Fails naming every VFIO user of every device in @devices.  Only those:
+ * a wrapped boot display or console port goes back to the host, which
+ * is what it is for.
+ */
 static gboolean check_unused(GPtrArray *devices, GError **error)
 {
 	g_autoptr(GString) uses = g_string_new(NULL);
 
 	for (guint i = 0; i < devices->len; i++) {
 		const char *bdf = g_ptr_array_index(devices, i);
-		g_autoptr(GPtrArray) found = vmp_pci_host_uses(bdf);
+		g_autoptr(GPtrArray) found = vmp_pci_vfio_users(bdf);
 
 		for (guint j = 0; j < found->len; j++)
 			g_string_append_printf(uses, " %s: %s", bdf,

@@ -83,6 +83,14 @@ GPtrArray *vmp_pci_host_uses(const char *bdf)
 	return uses;
 }
 
+GPtrArray *vmp_pci_vfio_users(const char *bdf)
+{
+	GPtrArray *uses = g_ptr_array_new_with_free_func(g_free);
+
+	vmp_inuse_vfio(bdf, uses);
+	return uses;
+}
+
 gboolean vmp_pci_check_unused(const char *bdf, gboolean force, GError **error)
 {
 	g_autoptr(GPtrArray) uses = vmp_pci_host_uses(bdf);

@@ -20,6 +20,11 @@
  * All of it is read under the root, so tests build these files.
  */
 GPtrArray *vmp_pci_host_uses(const char *bdf);
+/*
+ * Only the VFIO part: the processes (VMs) with the function's VFIO nodes
+ * open, which giving a wrapped device back would take it from.
+ */
+GPtrArray *vmp_pci_vfio_users(const char *bdf);
 
 /*
  * Fails with VMP_ERROR_IN_USE naming every use; with @force it succeeds

@@ -114,6 +114,19 @@ static void test_in_use(void)
 	assert_driver(fs, NIC2, "vfio-mdev-pci");
 }
 
+/* A wrapped boot display is given back: only a VFIO user refuses. */
+static void test_boot_display(void)
+{
+	g_autoptr(FakeSys) fs = wrapped_tree();
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autofree char *message = NULL;
+
+	fake_sys_file(fs, "sys/devices/pci0000:00/" NIC2 "/boot_vga", "1\n");
+	g_assert_cmpint(release_all(out, &message), ==, 0);
+	g_assert_null(message);
+	assert_driver(fs, NIC2, "igb");
+}
+
 /*
  * Our driver_override left on a device with no driver (the module was
  * unloaded): the override is taken back, and the device probed.
@@ -148,6 +161,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/release-all/nothing", test_nothing);
 	g_test_add_func("/release-all/gives-back", test_gives_back);
 	g_test_add_func("/release-all/in-use", test_in_use);
+	g_test_add_func("/release-all/boot-display", test_boot_display);
 	g_test_add_func("/release-all/override-only", test_override_only);
 	return g_test_run();
 }

@@ -276,3 +276,8 @@ module_exit(vmp_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Whole PCI device as a VFIO mediated device");
+/*
+ * After a package upgrade the loaded module stays until its last device is
+ * released: the version tells which one runs.
+ */
+MODULE_VERSION(VMP_VERSION);

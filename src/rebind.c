@@ -97,6 +97,7 @@ static gboolean write_bus(const char *leaf, const char *bdf, GError **error)
 /* Detach @bdf from whatever driver it has; fine if it has none. */
 static gboolean unbind_current(const char *bdf, GError **error)
 {
+	g_autoptr(GError) local = NULL;
 	g_autofree char *driver = NULL;
 	g_autofree char *path = NULL;
 
@@ -105,7 +106,21 @@ static gboolean unbind_current(const char *bdf, GError **error)
 	if (!driver)
 		return TRUE;
 	path = vmp_path("sys/bus/pci/drivers/%s/unbind", driver);
-	return vmp_sysfs_write(path, bdf, error);
+	if (vmp_sysfs_write(path, bdf, &local))
+		return TRUE;
+	/*
+	 * The driver core probes a loading driver's devices before it adds
+	 * the driver's bind files: at boot a device can be bound to a
+	 * driver that cannot unbind it yet.
+	 */
+	if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+		g_set_error(error, VMP_ERROR, VMP_ERROR_FAILED,
+			    "%s cannot be taken from driver '%s' yet: the driver is still registering (%s does not exist); try again once it has probed its devices.",
+			    bdf, driver, path);
+		return FALSE;
+	}
+	g_propagate_error(error, g_steal_pointer(&local));
+	return FALSE;
 }
 
 static gboolean load_module(GError **error)

@@ -12,6 +12,7 @@ struct _FakeSys {
 	char *root;
 	GHashTable *native;	/* bdf -> driver the kernel would pick */
 	GHashTable *refused;	/* drivers whose probe fails */
+	GHashTable *registering;	/* drivers without bind files yet */
 	GString *writes;
 };
 
@@ -250,6 +251,11 @@ void fake_sys_refuse(FakeSys *fs, const char *driver)
 	g_hash_table_add(fs->refused, g_strdup(driver));
 }
 
+void fake_sys_registering(FakeSys *fs, const char *driver)
+{
+	g_hash_table_add(fs->registering, g_strdup(driver));
+}
+
 char *fake_sys_driver(FakeSys *fs, const char *bdf)
 {
 	g_autofree char *dev = devpath(fs, bdf);
@@ -310,6 +316,12 @@ static gboolean kernel_model(const char *path, const char *value,
 		probe(fs, v);
 		return TRUE;
 	}
+	if (g_str_equal(base, "unbind") &&
+	    g_hash_table_contains(fs->registering, owner)) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+			    "fake kernel: %s does not exist.", path);
+		return FALSE;
+	}
 	if (g_str_equal(base, "unbind")) {
 		g_autofree char *current = fake_sys_driver(fs, v);
 
@@ -329,6 +341,7 @@ FakeSys *fake_sys_new(void)
 	g_assert_nonnull(fs->root);
 	fs->native = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	fs->refused = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	fs->registering = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	fs->writes = g_string_new(NULL);
 	mkdir_rel(fs, "sys/bus/pci/devices");
 	mkdir_rel(fs, "sys/bus/mdev/devices");
@@ -362,6 +375,7 @@ void fake_sys_free(FakeSys *fs)
 		test_rm_tree(fs->root);
 	g_hash_table_unref(fs->native);
 	g_hash_table_unref(fs->refused);
+	g_hash_table_unref(fs->registering);
 	g_string_free(fs->writes, TRUE);
 	g_free(fs->root);
 	g_free(fs);

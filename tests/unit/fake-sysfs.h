@@ -54,6 +54,8 @@ void fake_sys_define(FakeSys *fs, const char *bdf, const char *uuid,
 		     const char *type, gboolean autostart);
 /* Make probes of @driver fail, as a driver whose probe() errors out. */
 void fake_sys_refuse(FakeSys *fs, const char *driver);
+/* @driver is still registering: it has devices but no bind files yet. */
+void fake_sys_registering(FakeSys *fs, const char *driver);
 
 char *fake_sys_driver(FakeSys *fs, const char *bdf);
 /* "path <- value" lines, paths relative to the root. */

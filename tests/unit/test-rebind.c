@@ -143,6 +143,23 @@ static void test_rollback(void)
 	g_assert_null(record);
 }
 
+/* A device of a driver that is still loading: nothing changed, and said. */
+static void test_driver_registering(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *record = NULL;
+
+	fake_sys_registering(fs, "e1000");
+	g_assert_false(vmp_bind(NIC, 0, &error));
+	g_assert_error(error, VMP_ERROR, VMP_ERROR_FAILED);
+	g_assert_nonnull(strstr(error->message,
+				"cannot be taken from driver 'e1000' yet: the driver is still registering"));
+	assert_driver(fs, NIC, "e1000");
+	record = vmp_remembered_driver(NIC);
+	g_assert_null(record);
+}
+
 static void test_module_missing(void)
 {
 	g_autoptr(FakeSys) fs = fake_sys_new();
@@ -387,6 +404,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/rebind/bind/refuse-swap-holders", test_refuse_swap_and_holders);
 	g_test_add_func("/rebind/bind/refuse-vfs", test_refuse_vfs);
 	g_test_add_func("/rebind/bind/rollback", test_rollback);
+	g_test_add_func("/rebind/bind/driver-registering", test_driver_registering);
 	g_test_add_func("/rebind/bind/module-missing", test_module_missing);
 	g_test_add_func("/rebind/bind/modprobe-hangs", test_modprobe_hangs);
 	g_test_add_func("/rebind/bind/bad-device", test_bad_device);

@@ -1,6 +1,7 @@
 #!/bin/bash
 # prepare.sh [--no-debug]: build (once; cached by their inputs) what the
-# VM and build suites use: the trixie and sid images (image.sh) and the
+# VM and build suites use: the trixie and sid images (image.sh), the
+# chroots that build their packages (tests/build/debs-chroot.sh) and the
 # debug kernel (kernel-build.sh, in the Debian 13 tool chroot that
 # checkpatch uses too), side by side: the image builds mostly wait on the
 # network while the kernel build keeps both cores busy.  TAP, one result
@@ -11,7 +12,7 @@ set -uo pipefail
 debug=1
 [ "${1:-}" != --no-debug ] || debug=
 
-jobs=(image-trixie image-sid)
+jobs=(image-trixie image-sid debs-chroot-trixie debs-chroot-sid)
 [ -z "$debug" ] || jobs+=(debug-kernel)
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
@@ -19,6 +20,7 @@ declare -A pids
 for j in "${jobs[@]}"; do
 	case $j in
 	image-*) cmd=("$VM_DIR/image.sh" "${j#image-}") ;;
+	debs-chroot-*) cmd=(sh "$SRC_ROOT/tests/build/debs-chroot.sh" "${j#debs-chroot-}") ;;
 	*-kernel) cmd=("$VM_DIR/kernel-build.sh" "${j%-kernel}") ;;
 	esac
 	(

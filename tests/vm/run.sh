@@ -3,9 +3,12 @@
 # named scenarios there and print one TAP stream for all of them on stdout
 # (progress goes to stderr).  Two tiers (tests/vm/README.md):
 #
-#   run.sh --suite trixie|sid [options] SCENARIO...
+#   run.sh --suite trixie|sid [--install packages|meson] [options] SCENARIO...
 #       integration tier: a full Debian guest (systemd, udev, mdevctl,
-#       libvirt) with the project installed as a user installs it;
+#       libvirt) with the project installed as a user installs it: its
+#       Debian packages, installed with apt into the image (the default),
+#       or a meson build of the tree, installed in the guest (the
+#       developers' way; the bench's guest);
 #   run.sh --kernel trixie|sid|debug --vfio-client PROG [options] SCENARIO...
 #       kernel tier: the kernel booted directly into a busybox initramfs
 #       with the VFIO modules, our module and the VFIO client.
@@ -23,6 +26,7 @@ set -euo pipefail
 . "$VM_DIR/lib/budget.sh"
 
 suite=
+install=packages
 kernel=
 client=
 out=
@@ -32,6 +36,7 @@ guest_env=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--suite) suite=$2; shift 2 ;;
+	--install) install=$2; shift 2 ;;
 	--kernel) kernel=$2; shift 2 ;;
 	--vfio-client) client=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
@@ -48,6 +53,19 @@ done
 	die "give exactly one of --suite (integration tier) and --kernel (kernel tier)"
 [ -z "$kernel" ] || [ -x "$client" ] || die "--kernel needs --vfio-client PROG (meson builds tests/vfio-client/vfio-client)"
 [ $# -gt 0 ] || die "no scenario given"
+case $install in
+packages|meson) ;;
+*) die "--install takes packages or meson, not '$install'" ;;
+esac
+# package-lifecycle removes and purges the packages: nothing can follow it.
+for s in "${@:1:$#-1}"; do
+	[ "$s" != package-lifecycle ] ||
+		die "package-lifecycle removes the packages: it must be the last scenario"
+done
+case " $* " in
+*" package-lifecycle "*)
+	[ "$install" = packages ] || die "package-lifecycle needs --install packages" ;;
+esac
 for s in "$@"; do
 	[ -f "$VM_DIR/scenarios/$s.sh" ] || die "no scenario '$s'"
 done
@@ -76,21 +94,30 @@ prep_start=$SECONDS
 kernel_resolve "${suite:-$kernel}"
 if [ -n "$suite" ]; then
 	image=$(dirname "$K_ROOT")
-	say "building the project in the $suite root"
-	project_build "$src" "$out/prebuilt"
-	# The packages, for the scenarios that install them.
-	case " $* " in
-	*" package-"*)
+	rootfs=$image/rootfs.img
+	if [ "$install" = meson ]; then
+		say "building the project in the $suite root"
+		project_build "$src" "$out/prebuilt"
+	else
 		say "building the packages for $suite"
 		mkdir -p "$out/prebuilt/debs"
 		debs_build "$suite" "$src" "$out/prebuilt/debs"
-		;;
-	esac
-	: >"$out/install"
+		say "installing them into the $suite image"
+		rootfs=$(debs_image "$image" "$out/prebuilt/debs")/rootfs.img
+		# The newer packages that package-lifecycle upgrades to.
+		case " $* " in
+		*" package-lifecycle "*)
+			mkdir -p "$out/prebuilt/debs-next"
+			debs_build "$suite" "$src" "$out/prebuilt/debs-next" \
+				"$(sed -n "s/^  version : '\([^']*\)',/\1/p" "$src/meson.build").1"
+			;;
+		esac
+	fi
+	echo "$install" >"$out/install"
 	# A copy-on-write overlay keeps the cached image pristine and
 	# survives guest reboots (QEMU runs with -no-reboot and is started
 	# again).
-	qemu-img create -q -f qcow2 -F raw -b "$image/rootfs.img" "$out/disk.qcow2"
+	qemu-img create -q -f qcow2 -F raw -b "$rootfs" "$out/disk.qcow2"
 	boot_files=(-kernel "$K_VMLINUZ" -initrd "$image/initrd.img")
 	cmdline="root=/dev/vda rw vmtest=1 systemd.mask=serial-getty@ttyS0.service systemd.show_status=0"
 	# A second disk, on NVMe, with a btrfs filesystem: btrfs shows an

@@ -205,3 +205,38 @@ kmemleak_check() {
 		head -n 200 "$T_STATE/leaks" | sed 's/^/#   /'
 	fi
 }
+
+# module_signed_by MODULE CERT: the file modprobe loads for MODULE carries
+# a signature that verifies with CERT (DER), checked as the kernel checks
+# it: the PKCS#7 blob before the 12-byte signature info and the magic
+# trailer, over every byte before the blob.  Says what it found.
+module_signed_by() {
+	_ms=$(mktemp -d)
+	_mf=$(modinfo -n "$1") || return 1
+	case $_mf in
+	*.xz) xz -dc "$_mf" >"$_ms/ko" ;;
+	*.zst) zstd -dcq "$_mf" >"$_ms/ko" ;;
+	*.gz) gzip -dc "$_mf" >"$_ms/ko" ;;
+	*) cp "$_mf" "$_ms/ko" ;;
+	esac
+	# (the trailer's newline goes with the command substitution)
+	if [ "$(tail -c 28 "$_ms/ko")" != "~Module signature appended~" ]; then
+		echo "$_mf: not signed"
+		rm -rf "$_ms"
+		return 1
+	fi
+	# struct module_signature ends with the blob's length, big-endian.
+	_ml=$(tail -c 32 "$_ms/ko" | head -c 4 | od -An -tu1 |
+		awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+	head -c $(($(stat -c %s "$_ms/ko") - 40 - _ml)) "$_ms/ko" >"$_ms/body"
+	tail -c $((_ml + 40)) "$_ms/ko" | head -c "$_ml" >"$_ms/sig"
+	echo "$_mf: signer $(modinfo -F signer "$1"), $_ml-byte signature"
+	openssl x509 -inform DER -in "$2" -noout -subject
+	openssl x509 -inform DER -in "$2" -out "$_ms/cert.pem"
+	openssl cms -verify -binary -inform DER -in "$_ms/sig" \
+		-content "$_ms/body" -certfile "$_ms/cert.pem" \
+		-CAfile "$_ms/cert.pem" -purpose any -out /dev/null
+	_mr=$?
+	rm -rf "$_ms"
+	return $_mr
+}

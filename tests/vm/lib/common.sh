@@ -40,15 +40,15 @@ run_with_progress() {
 	say "$what done in $((SECONDS - start)) s"
 }
 
-# build_once NAME KEY OUTDIR FUNC [ARGS...]: what FUNC ARGS... DIR writes
-# into DIR, built once per KEY and copied into OUTDIR.  The suites build
-# the same module and project for several guests at once (the trixie
+# build_cached NAME KEY FUNC [ARGS...]: print the cache directory that
+# FUNC ARGS... DIR fills, built once per KEY.  The suites build the same
+# module, project and packages for several guests at once (the trixie
 # root serves vm-trixie, the bench and the kernel tier): the first one
-# builds, the others wait for it and copy.  KEY must name every input.
-# Results live under the cache's builds/, each used one kept for 7 days.
-build_once() {
-	local name=$1 key=$2 out=$3 dir
-	shift 3
+# builds, the others wait for it.  KEY must name every input.  Results
+# live under the cache's builds/, each used one kept for 7 days.
+build_cached() {
+	local name=$1 key=$2 dir
+	shift 2
 	dir=$CACHE_ROOT/builds/$name-$key
 	mkdir -p "$CACHE_ROOT/builds"
 	(
@@ -56,12 +56,21 @@ build_once() {
 		[ ! -e "$dir/done" ] || exit 0
 		rm -rf "$dir.tmp"
 		mkdir "$dir.tmp"
-		"$@" "$dir.tmp" || exit 1
+		"$@" "$dir.tmp" >&2 || exit 1
 		touch "$dir.tmp/done"
 		mv -T "$dir.tmp" "$dir"
 		find "$CACHE_ROOT/builds" -mindepth 1 -maxdepth 1 -mtime +7 \
 			-exec rm -rf {} +
 	) 9>"$dir.lock" || return 1
 	touch "$dir"
+	echo "$dir"
+}
+
+# build_once NAME KEY OUTDIR FUNC [ARGS...]: build_cached, its result
+# copied into OUTDIR.
+build_once() {
+	local name=$1 key=$2 out=$3 dir
+	shift 3
+	dir=$(build_cached "$name" "$key" "$@") || return 1
 	find "$dir" -mindepth 1 -maxdepth 1 ! -name done -exec cp -a {} "$out/" \;
 }

@@ -71,6 +71,7 @@ has vfio-mdev-pci /usr/bin/vfio-mdev-pci \
 	'/usr/lib/systemd/system/vfio-mdev-pci-bind@.service' \
 	/usr/lib/mdevctl/scripts.d/callouts/vfio-mdev-pci \
 	/etc/libvirt/hooks/qemu.d/vfio-mdev-pci \
+	/usr/libexec/vfio-mdev-pci/libvirt-qemu-hook \
 	/usr/share/vfio-mdev-pci/schemas/hostdev.rng \
 	/usr/share/man/man8/vfio-mdev-pci.8.gz
 has vfio-mdev-pci-dkms '/usr/src/vfio-mdev-pci-[0-9.]+/dkms.conf' \

@@ -107,6 +107,7 @@ if [ -n "$suite" ]; then
 		# The newer packages that package-lifecycle upgrades to.
 		case " $* " in
 		*" package-lifecycle "*)
+			say "building them one version higher, to upgrade to"
 			mkdir -p "$out/prebuilt/debs-next"
 			debs_build "$suite" "$src" "$out/prebuilt/debs-next" \
 				"$(sed -n "s/^  version : '\([^']*\)',/\1/p" "$src/meson.build").1"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The mdev side of a bound PCI device: one parent, one type, one instance.
+ * The mdev side of a bound PCI device: one parent, two types (the model's
+ * and the legacy "type1"), one instance.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -113,38 +114,45 @@ void vmp_parent_put(struct vmp_parent *parent)
 }
 
 /*
- * The struct embeds the mdev core's parent and type, and three parties
+ * The struct embeds the mdev core's parent and types, and three parties
  * use it after the PCI driver's remove could free it:
  *
- * - mdev_unregister_parent() itself, after dropping the type kobject's
+ * - mdev_unregister_parent() itself, after dropping a type kobject's
  *   last reference: without CONFIG_DEBUG_KOBJECT_RELEASE the type's
  *   release runs right there, before the mdev core is done with the
  *   parent (nr_types, the kset, unreg_sem, the uevent);
- * - the type's release, which dereferences type->parent and with
+ * - a type's release, which dereferences type->parent and with
  *   CONFIG_DEBUG_KOBJECT_RELEASE runs seconds after the parent is gone;
  * - a vfio-pci-core device's release, which calls our ops and may run
- *   after its mdev and the type are released (device_del() dropped its
+ *   after its mdev and the types are released (device_del() dropped its
  *   hold on the mdev).
  *
  * So each holds a reference (see @ref) and module exit waits for the
- * last. The type gets a ktype like the mdev core's whose release calls
- * the original and then drops the type's reference.
+ * last. A type gets a ktype like the mdev core's whose release calls
+ * the original and then drops the type's reference: the mdev core has
+ * no release callback of its own for a driver's types.
  */
 static void vmp_type_release(struct kobject *kobj)
 {
-	struct vmp_parent *parent =
-		container_of(kobj, struct vmp_parent, type.kobj);
+	struct vmp_type *vtype = container_of(kobj, struct vmp_type, type.kobj);
 
-	if (parent->mdev_type_ktype->release)
-		parent->mdev_type_ktype->release(kobj);
+	if (vtype->mdev_ktype->release)
+		vtype->mdev_ktype->release(kobj);
 	/* kobject_cleanup() is done with the ktype once this returns. */
-	kfree(parent->type_ktype);
-	vmp_parent_put(parent);
+	kfree(vtype->ktype);
+	vmp_parent_put(vtype->parent);
 }
 
-static int vmp_type_hook_release(struct vmp_parent *parent)
+/* Before registration, so that hooking the release cannot fail after it. */
+static int vmp_type_alloc_ktype(struct vmp_type *vtype)
 {
-	const struct kobj_type *mdev_ktype = parent->type.kobj.ktype;
+	vtype->ktype = kzalloc(sizeof(*vtype->ktype), GFP_KERNEL);
+	return vtype->ktype ? 0 : -ENOMEM;
+}
+
+static void vmp_type_hook_release(struct vmp_type *vtype)
+{
+	const struct kobj_type *mdev_ktype = vtype->type.kobj.ktype;
 	const struct kobj_type ktype = {
 		.release = vmp_type_release,
 		.sysfs_ops = mdev_ktype->sysfs_ops,
@@ -154,27 +162,26 @@ static int vmp_type_hook_release(struct vmp_parent *parent)
 		.get_ownership = mdev_ktype->get_ownership,
 	};
 
-	parent->type_ktype = kmemdup(&ktype, sizeof(ktype), GFP_KERNEL);
-	if (!parent->type_ktype)
-		return -ENOMEM;
-	parent->mdev_type_ktype = mdev_ktype;
-	vmp_parent_get(parent);
-	WRITE_ONCE(parent->type.kobj.ktype, parent->type_ktype);
-	return 0;
+	/* Ours until the kobject points at it, read-only from then on. */
+	memcpy((void *)vtype->ktype, &ktype, sizeof(ktype));
+	vtype->mdev_ktype = mdev_ktype;
+	vmp_parent_get(vtype->parent);
+	WRITE_ONCE(vtype->type.kobj.ktype, vtype->ktype);
 }
 
 static ssize_t vmp_show_description(struct mdev_type *mtype, char *buf)
 {
-	struct vmp_parent *parent = container_of(mtype, struct vmp_parent, type);
-	struct pci_dev *pdev = parent->pdev;
+	struct pci_dev *pdev = vmp_type_parent(mtype)->pdev;
 
-	return sysfs_emit(buf, "whole PCI device %04x:%04x, class %06x, at %s\n",
-			  pdev->vendor, pdev->device, pdev->class,
-			  pci_name(pdev));
+	return sysfs_emit(buf,
+			  "whole PCI device %04x:%04x (subsystem %04x:%04x), class %06x, at %s\n",
+			  pdev->vendor, pdev->device, pdev->subsystem_vendor,
+			  pdev->subsystem_device, pdev->class, pci_name(pdev));
 }
 
 /*
- * One instance per parent: a struct device carries one vfio_device. We
+ * One instance per parent, shared by its types: a struct device carries
+ * one vfio_device. We
  * count it ourselves: parent->core is set, under the PCI device lock, by
  * the one create that succeeds (vmp_vfio_create()) and cleared by its
  * remove. The mdev core's own count (.max_instances) takes the instance
@@ -184,9 +191,7 @@ static ssize_t vmp_show_description(struct mdev_type *mtype, char *buf)
  */
 static unsigned int vmp_get_available(struct mdev_type *mtype)
 {
-	struct vmp_parent *parent = container_of(mtype, struct vmp_parent, type);
-
-	return READ_ONCE(parent->core) ? 0 : 1;
+	return READ_ONCE(vmp_type_parent(mtype)->core) ? 0 : 1;
 }
 
 static struct mdev_driver vmp_mdev_driver = {
@@ -202,9 +207,35 @@ static struct mdev_driver vmp_mdev_driver = {
 	},
 };
 
+static int vmp_type_init(struct vmp_parent *parent, unsigned int i,
+			 const char *name, const char *pretty_name)
+{
+	struct vmp_type *vtype = &parent->types[i];
+
+	vtype->parent = parent;
+	strscpy(vtype->sysfs_name, name, sizeof(vtype->sysfs_name));
+	strscpy(vtype->pretty_name, pretty_name, sizeof(vtype->pretty_name));
+	vtype->type.sysfs_name = vtype->sysfs_name;
+	vtype->type.pretty_name = vtype->pretty_name;
+	parent->mdev_types[i] = &vtype->type;
+	return vmp_type_alloc_ktype(vtype);
+}
+
+static void vmp_types_free_ktypes(struct vmp_parent *parent)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(parent->types); i++) {
+		kfree(parent->types[i].ktype);
+		parent->types[i].ktype = NULL;
+	}
+}
+
 int vmp_parent_register(struct pci_dev *pdev)
 {
+	char name[VMP_TYPE_NAME_MAX + 1], pretty_name[VMP_TYPE_NAME_MAX + 32];
 	struct vmp_parent *parent;
+	unsigned int i;
 	int ret;
 
 	parent = kzalloc(sizeof(*parent), GFP_KERNEL);
@@ -214,11 +245,18 @@ int vmp_parent_register(struct pci_dev *pdev)
 	kref_init(&parent->ref);
 
 	parent->pdev = pdev;
-	snprintf(parent->name, sizeof(parent->name), "%s %04x:%04x",
+	vmp_type_name(pdev, name);
+	snprintf(pretty_name, sizeof(pretty_name), "%s %s", VMP_DRIVER_NAME,
+		 name);
+	ret = vmp_type_init(parent, 0, name, pretty_name);
+	if (ret)
+		goto out_free_parent;
+	/* Its name as when it was the only type: definitions may use it. */
+	snprintf(pretty_name, sizeof(pretty_name), "%s %04x:%04x",
 		 VMP_DRIVER_NAME, pdev->vendor, pdev->device);
-	parent->type.sysfs_name = "type1";
-	parent->type.pretty_name = parent->name;
-	parent->types[0] = &parent->type;
+	ret = vmp_type_init(parent, 1, VMP_LEGACY_TYPE_NAME, pretty_name);
+	if (ret)
+		goto out_free_parent;
 
 	ret = xa_insert(&vmp_parents, vmp_parent_index(pdev), parent,
 			GFP_KERNEL);
@@ -227,23 +265,22 @@ int vmp_parent_register(struct pci_dev *pdev)
 
 	pci_set_drvdata(pdev, parent);
 	ret = mdev_register_parent(&parent->mdev_parent, &pdev->dev,
-				   &vmp_mdev_driver, parent->types,
-				   ARRAY_SIZE(parent->types));
+				   &vmp_mdev_driver, parent->mdev_types,
+				   ARRAY_SIZE(parent->mdev_types));
 	if (ret)
 		goto out_erase_parent;
 
-	/* Nothing can drop the type's last reference before this. */
-	ret = vmp_type_hook_release(parent);
-	if (ret) {
-		mdev_unregister_parent(&parent->mdev_parent);
-		goto out_erase_parent;
-	}
+	/* Nothing can drop a type's last reference before this. */
+	for (i = 0; i < ARRAY_SIZE(parent->types); i++)
+		vmp_type_hook_release(&parent->types[i]);
 	return 0;
 
 out_erase_parent:
 	pci_set_drvdata(pdev, NULL);
 	xa_erase(&vmp_parents, vmp_parent_index(pdev));
-	if (parent->type.kobj.state_initialized) {
+	/* No kobject uses them: the mdev core's ktype is still theirs. */
+	vmp_types_free_ktypes(parent);
+	if (parent->types[0].type.kobj.state_initialized) {
 		/*
 		 * A type kobject existed (mdev_type_add() may also fail
 		 * after kobject_init_and_add()), and its release, still the
@@ -257,6 +294,7 @@ out_erase_parent:
 		return ret;
 	}
 out_free_parent:
+	vmp_types_free_ktypes(parent);
 	vmp_parent_put(parent);
 	return ret;
 }

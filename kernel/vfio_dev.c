@@ -156,8 +156,7 @@ static void vmp_unlink_iommu_group(struct vmp_core *vcore)
  */
 int vmp_vfio_create(struct mdev_device *mdev)
 {
-	struct vmp_parent *parent =
-		container_of(mdev->type, struct vmp_parent, type);
+	struct vmp_parent *parent = vmp_type_parent(mdev->type);
 	struct pci_dev *pdev = parent->pdev;
 	struct vmp_core *vcore;
 	int ret;

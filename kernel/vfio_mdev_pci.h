@@ -3,7 +3,9 @@
  * vfio-mdev-pci: a whole PCI device offered as a VFIO mediated device.
  *
  * The PCI driver (main.c) registers each bound device as an mdev parent
- * with one type (mdev_parent.c). Creating that type's single mdev
+ * with two types that share one instance (mdev_parent.c): one named after
+ * the device's model (type_name.c) and "type1", which every parent
+ * offered before types had names. Creating the single mdev
  * registers a vfio-pci-core device whose device is the parent pci_dev
  * itself, so it joins the parent's real IOMMU group and gets vfio-pci's
  * complete behaviour (vfio_dev.c).
@@ -21,37 +23,58 @@
 #include <linux/vfio_pci_core.h>
 
 #define VMP_DRIVER_NAME "vfio-mdev-pci"
+/* The longest type name (after "vfio-mdev-pci-"); the tool's too. */
+#define VMP_TYPE_NAME_MAX 32
+#define VMP_LEGACY_TYPE_NAME "type1"
 
 struct vmp_core;
+struct vmp_parent;
+
+/**
+ * struct vmp_type - one of a parent's mdev types
+ * @type: the mdev core's type
+ * @parent: the parent offering it
+ * @ktype: the mdev core's ktype for @type but with a release that also
+ *	drops the type's reference on @parent (see mdev_parent.c)
+ * @mdev_ktype: the mdev core's ktype for @type
+ * @sysfs_name: the name; the type id is "vfio-mdev-pci-" @sysfs_name
+ * @pretty_name: the type's "name" attribute
+ */
+struct vmp_type {
+	struct mdev_type type;
+	struct vmp_parent *parent;
+	const struct kobj_type *ktype;
+	const struct kobj_type *mdev_ktype;
+	char sysfs_name[VMP_TYPE_NAME_MAX + 1];
+	char pretty_name[VMP_TYPE_NAME_MAX + 32];
+};
 
 /**
  * struct vmp_parent - a PCI device bound to vfio-mdev-pci
  * @mdev_parent: registration with the mdev core
- * @type: the one mdev type, directory "vfio-mdev-pci-type1"
- * @types: the type list handed to the mdev core
- * @type_ktype: the mdev core's ktype for @type but with a release that
- *	also drops the type's reference (see mdev_parent.c)
- * @mdev_type_ktype: the mdev core's ktype for @type
- * @ref: held by the registration, by @type's kobject and by each
+ * @types: the model's type and the legacy "type1"
+ * @mdev_types: @types as the list handed to the mdev core
+ * @ref: held by the registration, by each type's kobject and by each
  *	vfio-pci-core device; the last one frees this struct
  * @pdev: the PCI device
  * @core: the registered vfio-pci-core device while an mdev exists; changed
  *	under the PCI device lock (see vmp_parent_lock())
  * @removing: set once the PCI driver's remove started
- * @name: the type's pretty name, "vfio-mdev-pci VVVV:DDDD"
  */
 struct vmp_parent {
 	struct mdev_parent mdev_parent;
-	struct mdev_type type;
-	struct mdev_type *types[1];
-	const struct kobj_type *type_ktype;
-	const struct kobj_type *mdev_type_ktype;
+	struct vmp_type types[2];
+	struct mdev_type *mdev_types[2];
 	struct kref ref;
 	struct pci_dev *pdev;
 	struct vmp_core *core;
 	bool removing;
-	char name[32];
 };
+
+static inline struct vmp_parent *vmp_type_parent(struct mdev_type *mtype)
+{
+	return container_of(mtype, struct vmp_type, type)->parent;
+}
 
 /**
  * struct vmp_core - the vfio-pci-core device behind an mdev
@@ -81,6 +104,9 @@ void vmp_parent_put(struct vmp_parent *parent);
 int vmp_parent_lock(struct vmp_parent *parent, bool can_fail);
 int vmp_mdev_driver_register(void);
 void vmp_mdev_driver_unregister(void);
+
+/* type_name.c */
+void vmp_type_name(struct pci_dev *pdev, char *buf);
 
 /* vfio_dev.c */
 int vmp_vfio_create(struct mdev_device *mdev);

@@ -26,6 +26,7 @@
 #include "pci.h"
 #include "pending.h"
 #include "rebind.h"
+#include "types.h"
 #include "validate.h"
 #include "vmp.h"
 
@@ -106,18 +107,14 @@ static gboolean check_ours(const CalloutArgs *a, const VmpMdevDef *def,
 			    def->type, a->type);
 		return FALSE;
 	}
-	if (!g_str_equal(a->type, VMP_TYPE)) {
-		g_set_error(error, VMP_ERROR, VMP_ERROR_INVALID,
-			    "Unknown mdev type '%s'; vfio-mdev-pci provides only '%s'.",
-			    a->type, VMP_TYPE);
-		return FALSE;
-	}
 	if (def->n_attrs > 0) {
 		g_set_error(error, VMP_ERROR, VMP_ERROR_INVALID,
-			    "mdev type '%s' takes no attributes.", VMP_TYPE);
+			    "mdev type '%s' takes no attributes.", a->type);
 		return FALSE;
 	}
-	return vmp_pci_check_exists(a->parent, error);
+	if (!vmp_pci_check_exists(a->parent, error))
+		return FALSE;
+	return vmp_type_check_offered(a->parent, a->type, error);
 }
 
 /*

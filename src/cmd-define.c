@@ -2,6 +2,7 @@
 #include "cmd.h"
 #include "mdevctl.h"
 #include "pci.h"
+#include "types.h"
 #include "validate.h"
 #include "vmp.h"
 
@@ -10,6 +11,7 @@
 gboolean vmp_cmd_define(VmpIo *io, int argc, char **argv, GError **error)
 {
 	g_autofree char *uuid = NULL;
+	g_autofree char *type = NULL;
 	gboolean autostart = FALSE;
 	const GOptionEntry entries[] = {
 		{ "uuid", 'u', 0, G_OPTION_ARG_STRING, &uuid,
@@ -19,7 +21,7 @@ gboolean vmp_cmd_define(VmpIo *io, int argc, char **argv, GError **error)
 		{ 0 }
 	};
 
-	if (!vmp_cmd_parse("BDF", "Define a persistent vfio-mdev-pci-type1 mdev on BDF with mdevctl and print its UUID.",
+	if (!vmp_cmd_parse("BDF", "Define a persistent mdev of BDF's model type on BDF with mdevctl and print its UUID.",
 			   entries, &argc, &argv, error) ||
 	    !vmp_cmd_want_args(argc, 1, USAGE, error) ||
 	    !vmp_pci_check_exists(argv[1], error))
@@ -28,7 +30,10 @@ gboolean vmp_cmd_define(VmpIo *io, int argc, char **argv, GError **error)
 		uuid = g_uuid_string_random();
 	if (!vmp_check_uuid(uuid, error))
 		return FALSE;
-	if (!vmp_mdevctl(error, "define", "-p", argv[1], "-t", VMP_TYPE,
+	type = vmp_type_of_device(argv[1], error);
+	if (!type)
+		return FALSE;
+	if (!vmp_mdevctl(error, "define", "-p", argv[1], "-t", type,
 			 "-u", uuid, autostart ? "--auto" : NULL, NULL))
 		return FALSE;
 	g_string_append_printf(io->out, "%s\n", uuid);

@@ -2,8 +2,9 @@
 /*
  * Devices of interest: bound to (or overridden to) vfio-mdev-pci, with one
  * of our persistent definitions, or named in the config file; --all shows
- * every PCI function. For each: driver, IOMMU group and the group's other
- * members (they must all be given to VFIO together), whether our mdev
+ * every PCI function. For each: driver, its model's mdev type, IOMMU group
+ * and the group's other members (they must all be given to VFIO together;
+ * KubeVirt takes only devices alone in theirs), whether our mdev
  * parent is registered, active mdevs and persistent definitions, and why
  * the device would be refused: the failed checks doctor explains.
  */
@@ -15,6 +16,7 @@
 #include "join.h"
 #include "mdevdef.h"
 #include "pci.h"
+#include "types.h"
 #include "vmp.h"
 #include "wrapcheck.h"
 
@@ -23,6 +25,7 @@ typedef struct {
 	char *id;
 	char *driver;
 	char *override;
+	char *type;
 	char *group;
 	GPtrArray *peers;	/* other members of the group */
 	gboolean registered;
@@ -38,6 +41,7 @@ static void dev_info_free(DevInfo *d)
 	g_free(d->id);
 	g_free(d->driver);
 	g_free(d->override);
+	g_free(d->type);
 	g_free(d->group);
 	g_clear_pointer(&d->peers, g_ptr_array_unref);
 	g_clear_pointer(&d->active, g_ptr_array_unref);
@@ -65,6 +69,9 @@ static DevInfo *dev_info_new(const char *bdf, const VmpConfig *config,
 	    !vmp_pci_get_driver_override(bdf, &d->override, error) ||
 	    !vmp_pci_get_iommu_group(bdf, &d->group, error))
 		return NULL;
+	d->type = vmp_type_of(config, bdf, error);
+	if (!d->type)
+		return NULL;
 	d->peers = vmp_pci_group_members(d->group);
 	if (g_ptr_array_find_with_equal_func(d->peers, bdf, g_str_equal, &idx))
 		g_ptr_array_remove_index(d->peers, idx);
@@ -90,8 +97,11 @@ static void add_json(JsonBuilder *b, const DevInfo *d)
 	vmp_json_add_nullable(b, "id", d->id);
 	vmp_json_add_nullable(b, "driver", d->driver);
 	vmp_json_add_nullable(b, "driver_override", d->override);
+	vmp_json_add_nullable(b, "mdev_type", d->type);
 	vmp_json_add_nullable(b, "iommu_group", d->group);
 	add_strings(b, "group_peers", d->peers);
+	json_builder_set_member_name(b, "alone_in_group");
+	json_builder_add_boolean_value(b, d->group && !d->peers->len);
 	json_builder_set_member_name(b, "mdev_parent");
 	json_builder_add_boolean_value(b, d->registered);
 	add_strings(b, "active_mdevs", d->active);
@@ -145,8 +155,11 @@ static char *refusals_text(GPtrArray *checks)
 	return details->len ? vmp_join(details, " ") : g_strdup("-");
 }
 
-/* A definition, "UUID(auto)", is 42 characters. */
-#define ROW "%-12s  %-9s  %-16s  %-15s  %-6s  %-36s  %-42s  %s\n"
+/*
+ * A definition, "UUID(auto)", is 42 characters; TYPE is the model type's
+ * name, without "vfio-mdev-pci-".
+ */
+#define ROW "%-12s  %-9s  %-16s  %-16s  %-15s  %-6s  %-36s  %-42s  %s\n"
 
 static void add_row(GString *out, const DevInfo *d)
 {
@@ -159,7 +172,8 @@ static void add_row(GString *out, const DevInfo *d)
 						 d->peers->len ? peers : "");
 
 	g_string_append_printf(out, ROW, d->bdf, d->id ? d->id : "-",
-			       d->driver ? d->driver : "-", group,
+			       d->driver ? d->driver : "-",
+			       d->type + strlen(VMP_TYPE_PREFIX), group,
 			       d->registered ? "yes" : "no", active,
 			       *defs ? defs : "-", refused);
 }
@@ -216,7 +230,7 @@ gboolean vmp_cmd_list(VmpIo *io, int argc, char **argv, GError **error)
 		print_json(io->out, devs);
 		return TRUE;
 	}
-	g_string_append_printf(io->out, ROW, "ADDRESS", "ID", "DRIVER", "IOMMU-GROUP", "PARENT",
+	g_string_append_printf(io->out, ROW, "ADDRESS", "ID", "DRIVER", "TYPE", "IOMMU-GROUP", "PARENT",
 			       "ACTIVE-MDEV", "DEFINITIONS", "REFUSED");
 	for (guint i = 0; i < devs->len; i++)
 		add_row(io->out, g_ptr_array_index(devs, i));

@@ -7,6 +7,7 @@
  */
 #include "cmd.h"
 #include "pci.h"
+#include "types.h"
 #include "validate.h"
 #include "vmp.h"
 #include "xml.h"
@@ -17,6 +18,7 @@ gboolean vmp_cmd_nodedev_xml(VmpIo *io, int argc, char **argv, GError **error)
 	g_autofree char *uuid = NULL;
 	g_autofree char *name = NULL;
 	g_autofree char *parent = NULL;
+	g_autofree char *type = NULL;
 	xmlNode *device;
 	xmlNode *cap;
 	const GOptionEntry entries[] = {
@@ -34,6 +36,9 @@ gboolean vmp_cmd_nodedev_xml(VmpIo *io, int argc, char **argv, GError **error)
 		uuid = g_uuid_string_random();
 	if (!vmp_check_uuid(uuid, error))
 		return FALSE;
+	type = vmp_type_of_device(argv[1], error);
+	if (!type)
+		return FALSE;
 	name = g_strdelimit(g_strdup_printf("mdev_%s_%s", uuid, argv[1]), "-:.", '_');
 	parent = g_strdelimit(g_strdup_printf("pci_%s", argv[1]), ":.", '_');
 	device = vmp_xml_add(doc, NULL, "device", NULL);
@@ -41,7 +46,7 @@ gboolean vmp_cmd_nodedev_xml(VmpIo *io, int argc, char **argv, GError **error)
 	vmp_xml_add(doc, device, "parent", parent);
 	cap = vmp_xml_add(doc, device, "capability", NULL);
 	vmp_xml_set(cap, "type", "mdev");
-	vmp_xml_set(vmp_xml_add(doc, cap, "type", NULL), "id", VMP_TYPE);
+	vmp_xml_set(vmp_xml_add(doc, cap, "type", NULL), "id", type);
 	vmp_xml_add(doc, cap, "uuid", uuid);
 	vmp_xml_append(io->out, doc);
 	return TRUE;

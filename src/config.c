@@ -31,6 +31,8 @@ void vmp_config_free(VmpConfig *config)
 	g_strfreev(config->ids);
 	g_strfreev(config->allow_denylisted);
 	g_strfreev(config->allow_variant);
+	g_strfreev(config->type_keys);
+	g_strfreev(config->type_names);
 	g_free(config);
 }
 
@@ -41,6 +43,9 @@ const char *vmp_give_back_to_string(VmpGiveBack give_back)
 
 static gboolean is_known(const char *group, const char *key)
 {
+	/* Its keys name devices; get_types() checks them. */
+	if (g_str_equal(group, "types"))
+		return TRUE;
 	for (guint i = 0; i < G_N_ELEMENTS(known_keys); i++) {
 		if (g_str_equal(known_keys[i][0], group) &&
 		    (!key || g_str_equal(known_keys[i][1], key)))
@@ -157,6 +162,63 @@ static gboolean check_duplicates(const char *text, GError **error)
 	return TRUE;
 }
 
+static gboolean is_type_key(const char *key)
+{
+	return vmp_bdf_is_valid(key) || vmp_pci_subsys_id_is_valid(key) ||
+	       vmp_pci_id_is_valid(key);
+}
+
+/*
+ * [types]: KEY=NAME in file order. A name of the default form (vvvv-dddd)
+ * would be another model's type, and a name given twice would put two
+ * keys' devices in one type: both are clashes.
+ */
+static gboolean get_types(GKeyFile *kf, VmpConfig *config, GError **error)
+{
+	g_auto(GStrv) keys = g_key_file_get_keys(kf, "types", NULL, NULL);
+	g_autoptr(GStrvBuilder) names = g_strv_builder_new();
+	/* name -> the key that gave it */
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash,
+							   g_str_equal,
+							   g_free, NULL);
+
+	for (guint i = 0; keys && keys[i]; i++) {
+		g_autofree char *name = g_key_file_get_value(kf, "types",
+							     keys[i], NULL);
+		const char *first;
+
+		g_strstrip(name);
+		if (!is_type_key(keys[i])) {
+			g_set_error(error, VMP_ERROR, VMP_ERROR_INVALID,
+				    "[types] %s= names no device: a key is an address (0000:01:00.0), vendor:device (8086:10ca) or vendor:device:subvendor:subdevice (8086:10ca:8086:a02c), lowercase.",
+				    keys[i]);
+			return FALSE;
+		}
+		if (!vmp_check_type_name(name, error)) {
+			g_prefix_error(error, "[types] %s=: ", keys[i]);
+			return FALSE;
+		}
+		if (vmp_type_name_is_default(name)) {
+			g_set_error(error, VMP_ERROR, VMP_ERROR_INVALID,
+				    "[types] %s=: type name '%s' clashes with the default name of model %.4s:%s.",
+				    keys[i], name, name, name + 5);
+			return FALSE;
+		}
+		first = g_hash_table_lookup(seen, name);
+		if (first) {
+			g_set_error(error, VMP_ERROR, VMP_ERROR_INVALID,
+				    "[types] %s=: type name '%s' clashes with %s=: one name, one type of device.",
+				    keys[i], name, first);
+			return FALSE;
+		}
+		g_hash_table_insert(seen, g_strdup(name), keys[i]);
+		g_strv_builder_add(names, name);
+	}
+	config->type_names = g_strv_builder_end(names);
+	config->type_keys = keys ? g_steal_pointer(&keys) : g_new0(char *, 1);
+	return TRUE;
+}
+
 static gboolean is_address_or_id(const char *item)
 {
 	return vmp_bdf_is_valid(item) || vmp_pci_id_is_valid(item);
@@ -185,7 +247,8 @@ static gboolean config_parse_keys(GKeyFile *kf, VmpConfig *config,
 					 is_address_or_id, form, error);
 	if (!config->allow_variant)
 		return FALSE;
-	return get_give_back(kf, &config->give_back, error);
+	return get_types(kf, config, error) &&
+	       get_give_back(kf, &config->give_back, error);
 }
 
 /* The file's text, or "" if there is none (an empty config). */

@@ -13,6 +13,10 @@
  *   give-back=auto|always|never            after the last mdev stops
  *   allow-denylisted=8086:37c9             wrap despite vfio-pci's denylist
  *   allow-variant=0000:3b:00.2;15b3:101e   wrap despite a variant driver
+ *   [types]
+ *   0000:01:00.0=uplink          type name by address,
+ *   8086:10ca:8086:a02c=x-vf     by vendor:device:subvendor:subdevice,
+ *   8086:10ca=igb-vf             or by vendor:device (types.h)
  *
  * Lists are separated by ';', ',' or blanks; the allow- lists take
  * addresses and ids alike (parity.h). Unknown groups and keys, and
@@ -35,6 +39,8 @@ typedef struct {
 	VmpGiveBack give_back;
 	GStrv allow_denylisted;
 	GStrv allow_variant;
+	GStrv type_keys;	/* [types], in file order */
+	GStrv type_names;	/* the name of each of @type_keys */
 } VmpConfig;
 
 void vmp_config_free(VmpConfig *config);

@@ -146,26 +146,33 @@ gboolean vmp_pci_driver_loaded(const char *driver)
 	return g_file_test(path, G_FILE_TEST_IS_DIR);
 }
 
-static char *type_path(const char *bdf, const char *leaf)
-{
-	g_autofree char *rel = g_build_filename("mdev_supported_types", VMP_TYPE,
-						leaf, NULL);
-
-	return vmp_pci_path(bdf, rel);
-}
-
+/* Every parent of ours offers the legacy type, whatever its model's. */
 gboolean vmp_mdev_parent_registered(const char *bdf)
 {
-	g_autofree char *path = type_path(bdf, NULL);
+	g_autofree char *path = vmp_pci_path(bdf, "mdev_supported_types/"
+					     VMP_LEGACY_TYPE);
 
 	return g_file_test(path, G_FILE_TEST_IS_DIR);
 }
 
 GPtrArray *vmp_mdev_active_on(const char *bdf)
 {
-	g_autofree char *path = type_path(bdf, "devices");
+	g_autofree char *dir = vmp_pci_path(bdf, "mdev_supported_types");
+	g_autoptr(GPtrArray) types = vmp_sysfs_list_dir(dir);
+	GPtrArray *active = g_ptr_array_new_with_free_func(g_free);
 
-	return vmp_sysfs_list_dir_valid(path, vmp_uuid_is_valid);
+	/* The one instance is under the type it was created through. */
+	for (guint i = 0; i < types->len; i++) {
+		g_autofree char *devices = NULL;
+		g_autoptr(GPtrArray) some = NULL;
+
+		if (!g_str_has_prefix(types->pdata[i], VMP_TYPE_PREFIX))
+			continue;
+		devices = g_build_filename(dir, types->pdata[i], "devices", NULL);
+		some = vmp_sysfs_list_dir_valid(devices, vmp_uuid_is_valid);
+		g_ptr_array_extend_and_steal(active, g_steal_pointer(&some));
+	}
+	return active;
 }
 
 gboolean vmp_mdev_is_active(const char *uuid)

@@ -3,6 +3,7 @@
 
 #include <glib/gstdio.h>
 
+#include "config.h"
 #include "error.h"
 #include "inuse.h"
 #include "lock.h"
@@ -13,6 +14,7 @@
 #include "seams.h"
 #include "spawn.h"
 #include "sysfs.h"
+#include "types.h"
 #include "vmp.h"
 
 /* What we remember about @bdf: "driver", or "override" (see rebind.h). */
@@ -141,6 +143,17 @@ static gboolean load_module(GError **error)
 	return FALSE;
 }
 
+/*
+ * The module reads its type_names parameter at probe: set it from the
+ * config now, so that the device offers the type the config gives it.
+ */
+static gboolean apply_types(GError **error)
+{
+	g_autoptr(VmpConfig) config = vmp_config_load(error);
+
+	return config && vmp_types_apply(config, error);
+}
+
 static gboolean check_bindable(const char *bdf, VmpBindFlags flags,
 			       GError **error)
 {
@@ -218,7 +231,8 @@ gboolean vmp_bind(const char *bdf, VmpBindFlags flags, GError **error)
 		return FALSE;
 	if (g_strcmp0(driver, VMP_DRIVER) == 0)
 		return TRUE;
-	if (!check_bindable(bdf, flags, error) || !load_module(error))
+	if (!check_bindable(bdf, flags, error) || !load_module(error) ||
+	    !apply_types(error))
 		return FALSE;
 	/* An override that cannot be read would be lost: refuse. */
 	if (!vmp_pci_get_driver_override(bdf, &old_override, error) ||

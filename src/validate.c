@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "validate.h"
+#include "vmp.h"
 
 static gboolean is_lower_hex(char c)
 {
@@ -47,6 +48,16 @@ gboolean vmp_pci_id_is_valid(const char *id)
 	return matches(id, "xxxx:xxxx");
 }
 
+gboolean vmp_pci_subsys_id_is_valid(const char *id)
+{
+	return matches(id, "xxxx:xxxx:xxxx:xxxx");
+}
+
+gboolean vmp_type_name_is_default(const char *name)
+{
+	return matches(name, "xxxx-xxxx");
+}
+
 static gboolean check_form(gboolean valid, const char *value,
 			   const char *form, GError **error)
 {
@@ -77,4 +88,32 @@ gboolean vmp_check_domain_name(const char *name, GError **error)
 	return check_form(name && *name && *name != '.' && !strchr(name, '/') &&
 			  strlen(name) < 256, name,
 			  "a domain name that can be used as a file name", error);
+}
+
+gboolean vmp_check_type_name(const char *name, GError **error)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > VMP_TYPE_NAME_MAX) {
+		g_set_error(error, VMP_ERROR, VMP_ERROR_INVALID,
+			    "type name '%s' is not 1 to %d characters long.",
+			    name, VMP_TYPE_NAME_MAX);
+		return FALSE;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (!g_ascii_isalnum(name[i]) && name[i] != '-' &&
+		    name[i] != '_') {
+			g_set_error(error, VMP_ERROR, VMP_ERROR_INVALID,
+				    "type name '%s' has '%c': only letters, digits, '-' and '_' make an mdev type directory and a Nova [mdev_TYPE] section.",
+				    name, name[i]);
+			return FALSE;
+		}
+	}
+	if (g_str_equal(name, VMP_LEGACY_TYPE_NAME)) {
+		g_set_error(error, VMP_ERROR, VMP_ERROR_INVALID,
+			    "type name '%s' is the legacy type's, which every device offers.",
+			    name);
+		return FALSE;
+	}
+	return TRUE;
 }

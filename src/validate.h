@@ -12,6 +12,18 @@
 gboolean vmp_bdf_is_valid(const char *bdf);
 gboolean vmp_uuid_is_valid(const char *uuid);
 gboolean vmp_pci_id_is_valid(const char *id);
+/* vendor:device:subvendor:subdevice, lowercase hex. */
+gboolean vmp_pci_subsys_id_is_valid(const char *id);
+/*
+ * An mdev type name of ours (the id is "vfio-mdev-pci-" and the name):
+ * 1 to VMP_TYPE_NAME_MAX letters, digits, '-' or '_', so that it is a
+ * sysfs directory name and, as "mdev_" and the id, an OpenStack Nova
+ * config section; "type1" is the legacy type's.  Sets @error saying
+ * which rule @name breaks.
+ */
+gboolean vmp_check_type_name(const char *name, GError **error);
+/* Is @name of the form the kernel gives a model by default, vvvv-dddd? */
+gboolean vmp_type_name_is_default(const char *name);
 
 gboolean vmp_check_bdf(const char *bdf, GError **error);
 gboolean vmp_check_uuid(const char *uuid, GError **error);

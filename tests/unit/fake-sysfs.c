@@ -63,11 +63,74 @@ static void link_abs(const char *target, const char *link)
 	g_assert_cmpint(symlink(target, link), ==, 0);
 }
 
+#define TYPE_NAMES "sys/module/vfio_mdev_pci/parameters/type_names"
+
 void fake_sys_add_driver(FakeSys *fs, const char *driver)
 {
 	g_autofree char *rel = g_strdup_printf("sys/bus/pci/drivers/%s", driver);
 
 	mkdir_rel(fs, rel);
+	if (g_str_equal(driver, "vfio-mdev-pci"))
+		fake_sys_file(fs, TYPE_NAMES, "\n");
+}
+
+char *fake_sys_read(FakeSys *fs, const char *rel)
+{
+	g_autofree char *path = at(fs, rel);
+	char *s = NULL;
+
+	return g_file_get_contents(path, &s, NULL, NULL) ? s : NULL;
+}
+
+/* A device's attribute as the tool reads it: no trailing newline. */
+static char *read_attr(FakeSys *fs, const char *bdf, const char *leaf)
+{
+	g_autofree char *rel = g_strdup_printf("sys/devices/pci0000:00/%s/%s",
+					       bdf, leaf);
+	g_autofree char *path = at(fs, rel);
+
+	return vmp_sysfs_read(path, NULL);
+}
+
+/*
+ * The model type's name, as the module picks it at probe from its
+ * type_names parameter: the entry for the address, else for
+ * vendor:device:subvendor:subdevice, else for vendor:device, else
+ * "vvvv-dddd".
+ */
+static char *model_type_name(FakeSys *fs, const char *bdf)
+{
+	g_autofree char *param = fake_sys_read(fs, TYPE_NAMES);
+	g_autofree char *vendor = read_attr(fs, bdf, "vendor");
+	g_autofree char *device = read_attr(fs, bdf, "device");
+	g_autofree char *sub_vendor = read_attr(fs, bdf, "subsystem_vendor");
+	g_autofree char *sub_device = read_attr(fs, bdf, "subsystem_device");
+	char *keys[3];
+	g_auto(GStrv) entries = g_strsplit(param ? g_strchomp(param) : "", ",", -1);
+	char *name = NULL;
+	guint best = G_N_ELEMENTS(keys);
+
+	keys[0] = g_strdup(bdf);
+	keys[1] = g_strdup_printf("%s:%s:%s:%s", vendor + 2, device + 2,
+				  sub_vendor + 2, sub_device + 2);
+	keys[2] = g_strdup_printf("%s:%s", vendor + 2, device + 2);
+	for (guint i = 0; entries[i]; i++) {
+		char *eq = strchr(entries[i], '=');
+
+		if (!eq)
+			continue;
+		*eq = '\0';
+		for (guint k = 0; k < best; k++) {
+			if (g_str_equal(entries[i], keys[k])) {
+				g_free(name);
+				name = g_strdup(eq + 1);
+				best = k;
+			}
+		}
+	}
+	for (guint k = 0; k < G_N_ELEMENTS(keys); k++)
+		g_free(keys[k]);
+	return name ? name : g_strdup_printf("%s-%s", vendor + 2, device + 2);
 }
 
 static void bind(FakeSys *fs, const char *bdf, const char *driver)
@@ -81,11 +144,16 @@ static void bind(FakeSys *fs, const char *bdf, const char *driver)
 	link_abs(drv, link);
 	link_abs(dev, back);
 	if (g_str_equal(driver, "vfio-mdev-pci")) {
+		g_autofree char *name = model_type_name(fs, bdf);
 		g_autofree char *rel = g_strdup_printf(
 			"sys/devices/pci0000:00/%s/mdev_supported_types/vfio-mdev-pci-type1/devices",
 			bdf);
+		g_autofree char *model = g_strdup_printf(
+			"sys/devices/pci0000:00/%s/mdev_supported_types/vfio-mdev-pci-%s/devices",
+			bdf, name);
 
 		mkdir_rel(fs, rel);
+		mkdir_rel(fs, model);
 	}
 }
 
@@ -122,6 +190,13 @@ void fake_sys_add_device(FakeSys *fs, const char *bdf, const char *id,
 	g_free(f);
 	f = g_strdup_printf("%s/device", rel);
 	fake_sys_file(fs, f, device);
+	g_free(f);
+	/* QEMU's subsystem ids. */
+	f = g_strdup_printf("%s/subsystem_vendor", rel);
+	fake_sys_file(fs, f, "0x1af4\n");
+	g_free(f);
+	f = g_strdup_printf("%s/subsystem_device", rel);
+	fake_sys_file(fs, f, "0x1100\n");
 	g_free(f);
 	f = g_strdup_printf("%s/driver_override", rel);
 	fake_sys_file(fs, f, "(null)\n");
@@ -309,6 +384,11 @@ static gboolean kernel_model(const char *path, const char *value,
 	g_string_append_printf(fs->writes, "%s <- %s\n", rel, v);
 	if (g_str_equal(base, "driver_override")) {
 		g_autofree char *shown = g_strdup_printf("%s\n", *v ? v : "(null)");
+
+		return g_file_set_contents(path, shown, -1, error);
+	}
+	if (g_str_equal(rel, TYPE_NAMES)) {
+		g_autofree char *shown = g_strdup_printf("%s\n", v);
 
 		return g_file_set_contents(path, shown, -1, error);
 	}

@@ -58,6 +58,8 @@ void fake_sys_refuse(FakeSys *fs, const char *driver);
 void fake_sys_registering(FakeSys *fs, const char *driver);
 
 char *fake_sys_driver(FakeSys *fs, const char *bdf);
+/* The contents of @rel (relative to the root), or NULL if unreadable. */
+char *fake_sys_read(FakeSys *fs, const char *rel);
 /* "path <- value" lines, paths relative to the root. */
 const char *fake_sys_writes(FakeSys *fs);
 void fake_sys_clear_writes(FakeSys *fs);

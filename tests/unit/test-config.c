@@ -89,6 +89,42 @@ static void test_duplicate_key(void)
 		    "line 6: duplicate key 'ids' in group [devices] (first on line 2).");
 }
 
+/* [types]: keys in file order; every bad key or name names the key. */
+static void test_types(void)
+{
+	g_autoptr(FakeSys) fs = fake_sys_new();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(VmpConfig) config = NULL;
+
+	fake_sys_file(fs, CONF,
+		      "[types]\n0000:01:00.0=uplink\n8086:10ca:8086:a02c = X710_vf\n"
+		      "8086:10ca=igb-vf\n");
+	config = vmp_config_load(&error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(g_strv_length(config->type_keys), ==, 3);
+	g_assert_cmpstr(config->type_keys[1], ==, "8086:10ca:8086:a02c");
+	g_assert_cmpstr(config->type_names[1], ==, "X710_vf");
+	g_assert_cmpstr(config->type_keys[2], ==, "8086:10ca");
+	g_assert_cmpstr(config->type_names[2], ==, "igb-vf");
+
+	assert_junk("[types]\n8086=x\n",
+		    "[types] 8086= names no device: a key is an address (0000:01:00.0), vendor:device (8086:10ca) or vendor:device:subvendor:subdevice (8086:10ca:8086:a02c), lowercase.");
+	assert_junk("[types]\n8086:10CA=x\n", "[types] 8086:10CA= names no device");
+	assert_junk("[types]\n8086:10ca=igb.vf\n",
+		    "[types] 8086:10ca=: type name 'igb.vf' has '.': only letters, digits, '-' and '_' make an mdev type directory and a Nova [mdev_TYPE] section.");
+	assert_junk("[types]\n8086:10ca=igb vf\n", "type name 'igb vf' has ' '");
+	assert_junk("[types]\n8086:10ca=\n",
+		    "[types] 8086:10ca=: type name '' is not 1 to 32 characters long.");
+	assert_junk("[types]\n8086:10ca=abcdefghijklmnopqrstuvwxyz0123456\n",
+		    "type name 'abcdefghijklmnopqrstuvwxyz0123456' is not 1 to 32 characters long.");
+	assert_junk("[types]\n8086:10ca=type1\n",
+		    "[types] 8086:10ca=: type name 'type1' is the legacy type's, which every device offers.");
+	assert_junk("[types]\n8086:10ca=8086-1572\n",
+		    "[types] 8086:10ca=: type name '8086-1572' clashes with the default name of model 8086:1572.");
+	assert_junk("[types]\n8086:10ca=vf\n0000:01:00.0=vf\n",
+		    "[types] 0000:01:00.0=: type name 'vf' clashes with 8086:10ca=: one name, one type of device.");
+}
+
 /* A FIFO at the config path is refused without blocking on it. */
 static void test_fifo(void)
 {
@@ -114,6 +150,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/config/good", test_good);
 	g_test_add_func("/config/junk", test_junk);
 	g_test_add_func("/config/duplicate-key", test_duplicate_key);
+	g_test_add_func("/config/types", test_types);
 	g_test_add_func("/config/fifo", test_fifo);
 	return g_test_run();
 }

@@ -29,14 +29,6 @@ static FakeSys *hook_tree(char **xml)
 	return fs;
 }
 
-static char *read_rel(FakeSys *fs, const char *rel)
-{
-	g_autofree char *path = g_build_filename(fake_sys_root(fs), rel, NULL);
-	char *s = NULL;
-
-	return g_file_get_contents(path, &s, NULL, NULL) ? s : NULL;
-}
-
 static int hook(const char *xml, const char *domain, const char *op,
 		const char *sub, char **message)
 {
@@ -56,16 +48,16 @@ static void test_hook_cycle(void)
 	g_autofree char *gone = NULL;
 
 	g_assert_cmpint(hook(xml, "vm1", "prepare", "begin", NULL), ==, 0);
-	log = read_rel(fs, "mdevctl.log");
+	log = fake_sys_read(fs, "mdevctl.log");
 	g_assert_cmpstr(log, ==, "start -p 0000:01:00.0 -u " UUID "\n");
-	record = read_rel(fs, "run/vfio-mdev-pci/hook/vm1");
+	record = fake_sys_read(fs, "run/vfio-mdev-pci/hook/vm1");
 	g_assert_cmpstr(record, ==, UUID "\n");
 	/* Other operations: nothing, and no stdin needed. */
 	g_assert_cmpint(hook("", "vm1", "start", "begin", NULL), ==, 0);
 	g_assert_cmpint(hook(xml, "vm1", "release", "end", NULL), ==, 0);
-	log2 = read_rel(fs, "mdevctl.log");
+	log2 = fake_sys_read(fs, "mdevctl.log");
 	g_assert_nonnull(g_strrstr(log2, "stop -u " UUID "\n"));
-	gone = read_rel(fs, "run/vfio-mdev-pci/hook/vm1");
+	gone = fake_sys_read(fs, "run/vfio-mdev-pci/hook/vm1");
 	g_assert_null(gone);
 }
 
@@ -83,13 +75,13 @@ static void test_hook_two_domains(void)
 
 	g_assert_cmpint(hook(xml, "vm1", "prepare", "begin", NULL), ==, 0);
 	g_assert_cmpint(hook(xml, "vm2", "prepare", "begin", NULL), ==, 0);
-	record = read_rel(fs, "run/vfio-mdev-pci/hook/vm2");
+	record = fake_sys_read(fs, "run/vfio-mdev-pci/hook/vm2");
 	g_assert_cmpstr(record, ==, UUID "\n");
 	g_assert_cmpint(hook(xml, "vm1", "release", "end", NULL), ==, 0);
-	log = read_rel(fs, "mdevctl.log");
+	log = fake_sys_read(fs, "mdevctl.log");
 	g_assert_cmpstr(log, ==, "start -p 0000:01:00.0 -u " UUID "\n");
 	g_assert_cmpint(hook(xml, "vm2", "release", "end", NULL), ==, 0);
-	log2 = read_rel(fs, "mdevctl.log");
+	log2 = fake_sys_read(fs, "mdevctl.log");
 	g_assert_cmpstr(log2, ==, "start -p 0000:01:00.0 -u " UUID "\nstop -u " UUID "\n");
 }
 
@@ -141,7 +133,7 @@ static void test_hook_start_fails(void)
 	g_assert_cmpint(hook(xml, "vm1", "prepare", "begin", &message), ==, 1);
 	g_unsetenv("FAKE_MDEVCTL_FAIL");
 	g_assert_nonnull(strstr(message, "Domain 'vm1'"));
-	record = read_rel(fs, "run/vfio-mdev-pci/hook/vm1");
+	record = fake_sys_read(fs, "run/vfio-mdev-pci/hook/vm1");
 	g_assert_null(record);
 }
 
@@ -159,7 +151,7 @@ static void test_hook_malformed(void)
 	g_assert_cmpint(hook("<domain><devices>", "vm1", "stopped", "end", NULL), ==, 0);
 	g_assert_cmpint(hook(xml, "../../etc", "prepare", "begin", &m2), ==, 1);
 	g_assert_nonnull(strstr(m2, "not a domain name"));
-	log = read_rel(fs, "mdevctl.log");
+	log = fake_sys_read(fs, "mdevctl.log");
 	g_assert_null(log);
 }
 

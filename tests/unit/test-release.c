@@ -16,14 +16,6 @@
 #define NIC2 "0000:02:00.0"
 #define UUID "0b8e7e3e-7a4c-4c1c-9c3e-1b2a3c4d5e6f"
 
-static char *read_rel(FakeSys *fs, const char *rel)
-{
-	g_autofree char *path = g_build_filename(fake_sys_root(fs), rel, NULL);
-	char *s = NULL;
-
-	return g_file_get_contents(path, &s, NULL, NULL) ? s : NULL;
-}
-
 static int release_all(GString *out, char **message)
 {
 	const char *argv[] = { "release-all", NULL };
@@ -79,7 +71,7 @@ static void test_gives_back(void)
 
 	g_assert_cmpint(release_all(out, &message), ==, 0);
 	g_assert_null(message);
-	log = read_rel(fs, "mdevctl.log");
+	log = fake_sys_read(fs, "mdevctl.log");
 	g_assert_cmpstr(log, ==, "stop -u " UUID "\n");
 	g_assert_cmpstr(out->str, ==,
 			NIC ": stopped mdev " UUID "\n"
@@ -107,7 +99,7 @@ static void test_in_use(void)
 	g_assert_nonnull(strstr(message, "Nothing was released; in use: " NIC2
 				": Process 4242 (qemu-system-x86) has /dev/vfio/8 open."));
 	g_assert_nonnull(strstr(message, "Shut down the guests"));
-	log = read_rel(fs, "mdevctl.log");
+	log = fake_sys_read(fs, "mdevctl.log");
 	g_assert_null(log);
 	g_assert_cmpstr(fake_sys_writes(fs), ==, "");
 	assert_driver(fs, NIC, "vfio-mdev-pci");

@@ -30,8 +30,8 @@
 
 /*
  * Two e1000 NICs sharing IOMMU group 3 (the first with interface eth0,
- * down), and a function bound to vfio-mdev-pci in group 4 with our type
- * registered and one mdev active on it.
+ * down), and a function bound to vfio-mdev-pci in group 4 with our types
+ * registered and one mdev (of the legacy type) active on it.
  */
 static const char tree[] =
 	"P: /devices/pci0000:00/" NIC "\n"
@@ -40,6 +40,8 @@ static const char tree[] =
 	"E: PCI_ID=8086:100E\n"
 	"A: vendor=0x8086\\n\n"
 	"A: device=0x100e\\n\n"
+	"A: subsystem_vendor=0x8086\\n\n"
+	"A: subsystem_device=0x001e\\n\n"
 	"A: class=0x020000\\n\n"
 	"A: driver_override=(null)\\n\n"
 	"L: driver=../../../bus/pci/drivers/e1000\n"
@@ -56,6 +58,8 @@ static const char tree[] =
 	"E: PCI_ID=8086:100E\n"
 	"A: vendor=0x8086\\n\n"
 	"A: device=0x100e\\n\n"
+	"A: subsystem_vendor=0x8086\\n\n"
+	"A: subsystem_device=0x001e\\n\n"
 	"A: class=0x020000\\n\n"
 	"A: driver_override=(null)\\n\n"
 	"L: driver=../../../bus/pci/drivers/e1000\n"
@@ -67,8 +71,11 @@ static const char tree[] =
 	"E: PCI_ID=1234:11E8\n"
 	"A: vendor=0x1234\\n\n"
 	"A: device=0x11e8\\n\n"
+	"A: subsystem_vendor=0x1af4\\n\n"
+	"A: subsystem_device=0x1100\\n\n"
 	"A: class=0x00ff00\\n\n"
 	"A: driver_override=vfio-mdev-pci\\n\n"
+	"A: mdev_supported_types/vfio-mdev-pci-1234-11e8/available_instances=0\\n\n"
 	"A: mdev_supported_types/" TYPE "/available_instances=0\\n\n"
 	"L: mdev_supported_types/" TYPE "/devices/" MDEV "=../../../" MDEV "\n"
 	"L: driver=../../../bus/pci/drivers/vfio-mdev-pci\n"

@@ -42,9 +42,11 @@ static void test_nodedev(void)
 	const char *argv[] = { "nodedev-xml", "0000:01:00.0", "--uuid", UUID, NULL };
 	const char *random[] = { "nodedev-xml", "0000:01:00.0", NULL };
 	const char *bad[] = { "nodedev-xml", "0000:01:00.0<", NULL };
+	g_autoptr(FakeSys) fs = fake_sys_new_nic();
 	g_autoptr(GString) out = g_string_new(NULL);
 	g_autofree char *message = NULL;
 
+	/* The type is the device's model's: 8086-100e. */
 	g_assert_cmpint(run_cmd(NULL, out, NULL, argv), ==, 0);
 	assert_golden("nodedev.xml", out->str);
 	assert_valid_text(out->str, "nodedev-xml output");

@@ -13,8 +13,11 @@ check_tap "XML test data against our and libvirt's schemas" \
 	sh "$VMTEST_SRC/tests/unit/validate-xml.sh" "$VMTEST_SRC/tests/unit/data" "$VMP"
 check "virsh answers" $VIRSH version
 check "bind $edu with the tool" "$VMP" bind "$edu"
-check "nodedev-dumpxml shows mdev_types with our type" sh -c \
-	"$VIRSH nodedev-dumpxml $nd | tee /dev/stderr | grep -A3 \"capability type='mdev_types'\" | grep -q \"type id='vfio-mdev-pci-type1'\""
+$VIRSH nodedev-dumpxml "$nd" >"$T_STATE/parent.xml"
+check "nodedev-dumpxml shows mdev_types with the model's type" \
+	grep -q "type id='vfio-mdev-pci-1234-11e8'" "$T_STATE/parent.xml"
+check "  and the legacy type" grep -q "type id='vfio-mdev-pci-type1'" "$T_STATE/parent.xml"
+check "  the model's type named so" grep -q "<name>vfio-mdev-pci 1234-11e8</name>" "$T_STATE/parent.xml"
 
 u=$(new_uuid)
 ndname=mdev_$(echo "$u" | tr - _)_$(echo "$edu" | tr ':.' '__')
@@ -28,6 +31,7 @@ u2=$(new_uuid)
 nd2=mdev_$(echo "$u2" | tr - _)_$(echo "$edu" | tr ':.' '__')
 "$VMP" nodedev-xml "$edu" --uuid "$u2" >"$T_STATE/nodedev.xml"
 check "our node-device XML validates" "$VMP" validate "$T_STATE/nodedev.xml"
+check "  of the model's type" grep -q "type id=\"vfio-mdev-pci-1234-11e8\"" "$T_STATE/nodedev.xml"
 check "virsh nodedev-define" $VIRSH nodedev-define "$T_STATE/nodedev.xml"
 check "mdevctl has the definition" sh -c "mdevctl list -d | grep -q $u2"
 check "virsh nodedev-start" $VIRSH nodedev-start "$nd2"

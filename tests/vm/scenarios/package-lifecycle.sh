@@ -56,8 +56,11 @@ files="/usr/bin/vfio-mdev-pci /usr/lib/udev/rules.d/90-vfio-mdev-pci.rules
 /lib/modules/$krel/updates/dkms/vfio_mdev_pci.ko*"
 
 # 1. What apt installed into the image goes again, the definition stays.
+# It is of the legacy type, as releases before named types made them:
+# it must start all along, the new module's included.
 uuid=$(new_uuid)
-check "define --auto on $edu0" vfio-mdev-pci define "$edu0" --uuid "$uuid" --auto
+check "define --auto on $edu0, of the legacy type" \
+	mdevctl define -p "$edu0" -t vfio-mdev-pci-type1 -u "$uuid" --auto
 apt_run "remove and purge what the image has" "Purging configuration files for vfio-mdev-pci " \
 	apt-get purge -y vfio-mdev-pci vfio-mdev-pci-dkms
 check "  purge named the kept definition" grep -q "$uuid on $edu0" "$T_STATE/apt.out"
@@ -128,6 +131,8 @@ check "  $nic back on e1000" driver_is "$nic" e1000
 check "  unload the old module" modprobe -r vfio_mdev_pci
 check "  start the mdev again" mdevctl start -u "$uuid"
 check "  module $new loaded" test "$(cat /sys/module/vfio_mdev_pci/version)" = "$new"
+check "  the legacy type's mdev on it" sh -c \
+	"readlink /sys/bus/mdev/devices/$uuid/mdev_type | grep -q 'vfio-mdev-pci-type1\$'"
 check "  take $nic again" vfio-mdev-pci bind "$nic"
 
 # 7. Remove: the mdev stops, the devices go back, files go (the hook

@@ -22,17 +22,20 @@ debs_build() {
 	build_once "debs-$suite" "$key" "$3" debs_build_in "$root" "$src" "$version"
 }
 
-# debs_set_version TREE VERSION: the tree's version becomes VERSION.
+# debs_set_version TREE VERSION: the tree's version becomes VERSION, with
+# a changelog entry a day later than the last (lintian wants it newer).
 debs_set_version() {
-	local tree=$1 version=$2
+	local tree=$1 version=$2 trailer when
+	trailer=$(sed -n '/^ -- /{p;q}' "$tree/debian/changelog")
+	when=$(date -R -u -d "${trailer##*>  } + 1 day") ||
+		die "no date in the changelog's last entry: $trailer"
 	sed -i "0,/^  version : '[^']*',/s//  version : '$version',/" "$tree/meson.build"
 	grep -q "^  version : '$version'," "$tree/meson.build" ||
 		die "no version line in meson.build"
 	{
 		printf 'vfio-mdev-pci (%s) unstable; urgency=medium\n\n' "$version"
 		printf '  * Rebuild with version %s, for the upgrade tests.\n\n' "$version"
-		sed -n '/^ -- /{p;q}' "$tree/debian/changelog"
-		echo
+		printf '%s  %s\n\n' "${trailer%>  *}>" "$when"
 		cat "$tree/debian/changelog"
 	} >"$tree/debian/changelog.new"
 	mv "$tree/debian/changelog.new" "$tree/debian/changelog"

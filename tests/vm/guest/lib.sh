@@ -145,10 +145,12 @@ grep -qx CONFIG_DEBUG_KOBJECT_RELEASE=y "/boot/config-$(uname -r)" 2>/dev/null &
 # The write goes through busybox's shell, which names the errno of a
 # failed write ("write error: File exists"): dash reports every one as
 # "I/O error", and the scenarios' expected failures name the errno.
-mdev_create() {
+# mdev_create BDF UUID: through the legacy type; mdev_create_in TYPEDIR
+# UUID: through the type at TYPEDIR.
+mdev_create() { mdev_create_in "$(mdev_type_dir "$1")" "$2"; }
+mdev_create_in() {
 	_end=$(($(date +%s) + release_wait))
-	until busybox sh -c 'echo "$1" >"$2"' mdev_create "$2" \
-		"$(mdev_type_dir "$1")/create"; do
+	until busybox sh -c 'echo "$1" >"$2"' mdev_create "$2" "$1/create"; do
 		[ "$(date +%s)" -lt "$_end" ] || return 1
 		sleep 0.5
 	done

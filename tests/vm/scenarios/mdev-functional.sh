@@ -61,9 +61,9 @@ param=/sys/module/vfio_mdev_pci/parameters/type_names
 for bad in 1234:11e8=type1 1234:11e8=a.b 1234:11E8=x 1234=x 1234:11e8= \
 	1234:11e8=abcdefghijklmnopqrstuvwxyz0123456 "1234:11e8=x
 1234:11e8=y"; do
-	# busybox's shell names the errno (lib.sh, mdev_create).
+	# busybox's echo names the errno (lib.sh, mdev_create).
 	check_fails "type_names refuses '$bad'" "Invalid argument" \
-		busybox sh -c "printf '%s' '$bad' >$param"
+		busybox sh -c 'echo "$1" >"$2"' type_names "$bad" "$param"
 done
 check "type_names by id and by address" \
 	sh -c "echo 1234:11e8=edu,1234:11e8:1af4:1100=qemu-edu,$edu=first-edu >$param"
